@@ -56,6 +56,16 @@ class BaseEstimator:
         ]
         return f"{type(self).__name__}({', '.join(changed)})"
 
+    def __sklearn_tags__(self):
+        """scikit-learn's default estimator tags (``GridSearchCV`` and friends ask for them).
+
+        Only scikit-learn calls this, so scikit-learn is already loaded when the import
+        below runs; ``em`` itself never imports it.
+        """
+        from sklearn.utils import Tags, TargetTags
+
+        return Tags(estimator_type=None, target_tags=TargetTags(required=False))
+
     def _check_fitted(self, attribute: str) -> None:
         if not hasattr(self, attribute):
             raise NotFittedError(

@@ -1,0 +1,35 @@
+"""EM beside Bayes: shared cases, both fits, their comparison and the reports.
+
+The only package that imports both :mod:`em` and :mod:`models`::
+
+    import compare
+    result = compare.run("lecture-1d", seed=0, quick=True)
+    compare.write_report([result], "reports")
+
+Heavy modules (PyMC, ArviZ, matplotlib) are imported on first use, so
+``python -m compare list`` answers at once.
+"""
+
+from importlib import import_module
+
+from .cases import CASES, Case, Dataset, get_case
+
+_LAZY = {
+    "run": "comparison",
+    "ComparisonResult": "comparison",
+    "write_report": "report",
+}
+
+__all__ = ["CASES", "Case", "ComparisonResult", "Dataset", "get_case", "run", "write_report"]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'compare' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,469 @@
+"""The named cases every comparison and report is built from.
+
+A :class:`Case` is plain data plus three small functions: how to generate its data from a
+seed, which EM/MLE estimator fits it, and which PyMC model it is compared with. Nothing
+here imports PyMC at module level, so ``python -m compare list`` stays fast; the model
+builders import :mod:`models` when they are called.
+
+True parameters use the names the report uses on both sides (see :mod:`compare.params`):
+mixtures ``weights`` (K,), ``means`` (K, d), ``covariances`` (K, d, d); linear regression
+``intercept``, ``coef`` (p,), ``sigma``; logistic regression ``intercept``, ``coef`` (p,);
+the categorical ``p`` (k,).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .generate import mixture_sample, normal, standard_normal
+
+__all__ = ["CASES", "Case", "Dataset", "get_case"]
+
+KINDS = ("mixture", "linear", "logistic", "categorical")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One generated data set.
+
+    Attributes
+    ----------
+    X : ndarray
+        Mixtures: shape (n, d) (``d = 1`` for the 1-D cases). Regressions: (n, p).
+        Categorical: the counts, shape (k,).
+    y : ndarray of shape (n,) or None
+        Regression outcome (0/1 for the logistic case).
+    labels : ndarray of int, shape (n,), or None
+        The component each point was drawn from (mixtures), for the adjusted Rand index.
+    seed : int or None
+        The seed that generated it (``None`` for fixed data).
+    """
+
+    X: np.ndarray
+    y: np.ndarray | None = None
+    labels: np.ndarray | None = None
+    seed: int | None = None
+
+    @property
+    def x1d(self) -> np.ndarray:
+        """The single feature of 1-D mixture data, shape (n,)."""
+        return self.X[:, 0]
+
+
+@dataclass(frozen=True)
+class Case:
+    """A named comparison: data, truth, the EM/MLE side and the Bayesian side.
+
+    Attributes
+    ----------
+    name, description : str
+    kind : {"mixture", "linear", "logistic", "categorical"}
+    n_components : int or None
+        K for mixtures.
+    truth : mapping of str to ndarray, or None
+        True parameters in the report's names; ``None`` when the data are fixed and no
+        generating distribution is known (the worked example).
+    generate : callable ``(seed, method) -> Dataset``
+        ``method`` is ``"numpy"`` or ``"marsaglia"`` (see :mod:`compare.generate`).
+    make_estimator : callable ``(seed) -> estimator``
+        A fresh, unfitted estimator from :mod:`em`.
+    make_model : callable ``(Dataset) -> pymc.Model``
+    prior_note : str
+        The Bayesian model's priors, in words, for the report.
+    start : mapping or None
+        EM's starting parameters (``weights``, ``means`` (K, d), ``covariances``
+        (K, d, d)) where the lecture fixes them; also the common start of the soft EM,
+        hard EM and k-means comparison plot.
+    data_independent_priors : bool
+        True when the priors are fixed numbers of the case, so one compiled model can
+        serve every data set of the same shape (see :meth:`model_key`).
+    model_group : str
+        Cases with the same group, data shape and fixed priors share one compiled model.
+    """
+
+    name: str
+    description: str
+    kind: str
+    truth: Mapping[str, np.ndarray] | None
+    generate: Callable[[int, str], Dataset]
+    make_estimator: Callable[[int], Any]
+    make_model: Callable[[Dataset], Any]
+    prior_note: str
+    n_components: int | None = None
+    start: Mapping[str, np.ndarray] | None = None
+    data_independent_priors: bool = False
+    model_group: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def model_key(self, data: Dataset) -> tuple:
+        """What identifies a compiled model that can be reused (with ``set_data``) for ``data``.
+
+        Fixed priors: the group and the data shape. Priors scaled to the data: also a hash
+        of the data, so a cached model is never reused with priors made for other data.
+        """
+        shape = (
+            self.model_group or self.name,
+            data.X.shape,
+            None if data.y is None else data.y.shape,
+        )
+        if self.data_independent_priors:
+            return shape
+        digest = hashlib.sha1(np.ascontiguousarray(data.X).tobytes())
+        if data.y is not None:
+            digest.update(np.ascontiguousarray(data.y).tobytes())
+        return (*shape, self.name, digest.hexdigest())
+
+
+# --------------------------------------------------------------------------------------------
+# Mixture cases
+
+
+def _mixture_truth(counts, means, sds_or_covs) -> dict[str, np.ndarray]:
+    counts = np.asarray(counts, float)
+    means = np.asarray(means, float)
+    means = means[:, None] if means.ndim == 1 else means
+    covs = np.asarray(sds_or_covs, float)
+    if covs.ndim == 1:  # 1-D: standard deviations
+        covs = (covs**2)[:, None, None]
+    # The lecture fixes the number drawn from each component, so the realised weights are
+    # exactly these fractions.
+    return {"weights": counts / counts.sum(), "means": means, "covariances": covs}
+
+
+def _mixture_generator(counts, truth) -> Callable[[int, str], Dataset]:
+    def generate(seed: int, method: str = "numpy") -> Dataset:
+        rng = np.random.default_rng(seed)
+        X, labels = mixture_sample(rng, counts, truth["means"], truth["covariances"], method)
+        return Dataset(X=X, labels=labels, seed=seed)
+
+    return generate
+
+
+def _gmm(n_components, start=None, n_init=5, **kwargs):
+    """Factory of a soft-EM estimator; from ``start`` when given, else ``n_init`` k-means++."""
+
+    def make(seed: int):
+        from em import GaussianMixtureEM
+
+        if start is not None:
+            return GaussianMixtureEM(
+                n_components,
+                weights_init=start["weights"],
+                means_init=start["means"],
+                covariances_init=start["covariances"],
+                random_state=seed,
+                **kwargs,
+            )
+        return GaussianMixtureEM(n_components, n_init=n_init, random_state=seed, **kwargs)
+
+    return make
+
+
+def _normal_mixture_model(n_components, mu_loc, mu_scale, sigma_scale):
+    def make(data: Dataset):
+        import models
+
+        return models.normal_mixture(
+            data.x1d,
+            n_components,
+            mu_prior=(np.asarray(mu_loc, float), mu_scale),
+            sigma_prior=sigma_scale,
+        )
+
+    return make
+
+
+def _lecture_start_1d(means, sds, weights) -> dict[str, np.ndarray]:
+    return {
+        "weights": np.asarray(weights, float),
+        "means": np.asarray(means, float)[:, None],
+        "covariances": (np.asarray(sds, float) ** 2)[:, None, None],
+    }
+
+
+_ONE_D_PRIOR = (
+    "w ~ Dirichlet(1, ..., 1); mu ~ Normal({loc}, {scale}), ordered; sigma ~ HalfNormal({s})"
+)
+
+
+def _lecture_1d() -> Case:
+    counts = (100, 100)
+    truth = _mixture_truth(counts, [0.0, 10.0], [3.0, 1.0])
+    return Case(
+        name="lecture-1d",
+        description="Blue 100 x N(0, 3^2) and red 100 x N(10, 1), K=2 (the lecture's l12em1 data).",
+        kind="mixture",
+        n_components=2,
+        truth=truth,
+        generate=_mixture_generator(counts, truth),
+        make_estimator=_gmm(2),
+        make_model=_normal_mixture_model(2, [0.0, 5.0], 10.0, 5.0),
+        prior_note=_ONE_D_PRIOR.format(loc="(0, 5)", scale=10, s=5),
+        # The lecture's start for hard EM (means 3 and 5, sds 1): the iteration plot
+        # starts all three algorithms there.
+        start=_lecture_start_1d([3.0, 5.0], [1.0, 1.0], [0.5, 0.5]),
+        data_independent_priors=True,
+        model_group="normal-mixture-K2",
+    )
+
+
+def _lecture_1d_close() -> Case:
+    counts = (100, 100)
+    truth = _mixture_truth(counts, [1.0, 3.0], [1.0, 1.0])
+    start = _lecture_start_1d([3.0, 5.0], [1.0, 1.0], [0.5, 0.5])
+    return Case(
+        name="lecture-1d-close",
+        description="N(1, 1) and N(3, 1), 100 each, K=2; EM starts at means 3 and 5, sds 1.",
+        kind="mixture",
+        n_components=2,
+        truth=truth,
+        generate=_mixture_generator(counts, truth),
+        make_estimator=_gmm(2, start=start),
+        # Same priors and shape as lecture-1d: one compiled model serves both.
+        make_model=_normal_mixture_model(2, [0.0, 5.0], 10.0, 5.0),
+        prior_note=_ONE_D_PRIOR.format(loc="(0, 5)", scale=10, s=5),
+        start=start,
+        data_independent_priors=True,
+        model_group="normal-mixture-K2",
+        notes=(
+            "The components overlap heavily: the lecture calls hard EM 'very robust' here, "
+            "but the likelihood surface is flat, so expect wide intervals on both sides.",
+        ),
+    )
+
+
+def _three_1d() -> Case:
+    counts = (90, 120, 90)
+    truth = _mixture_truth(counts, [-4.0, 0.0, 5.0], [1.0, 0.8, 1.5])
+    return Case(
+        name="three-1d",
+        description="Three univariate Gaussians (the EM derivation's case): N(-4, 1), N(0, 0.8^2), "
+        "N(5, 1.5^2) with 90/120/90 points, K=3.",
+        kind="mixture",
+        n_components=3,
+        truth=truth,
+        generate=_mixture_generator(counts, truth),
+        make_estimator=_gmm(3, init="random_from_data", n_init=5),
+        make_model=_normal_mixture_model(3, [-3.0, 0.0, 3.0], 10.0, 5.0),
+        prior_note=_ONE_D_PRIOR.format(loc="(-3, 0, 3)", scale=10, s=5),
+        data_independent_priors=True,
+        model_group="normal-mixture-K3",
+    )
+
+
+WORKED_POINTS = np.array([0.9, 0.7, 1.2, 2.4, 1.8])
+
+
+def _worked_example() -> Case:
+    start = _lecture_start_1d([1.0, 2.0], [np.sqrt(2.0), np.sqrt(2.0)], [0.5, 0.5])
+
+    def generate(seed: int, method: str = "numpy") -> Dataset:
+        # Fixed data: the seed and the method change nothing. The labels are the two
+        # clusters the lecture sees in these points.
+        return Dataset(X=WORKED_POINTS[:, None].copy(), labels=np.array([0, 0, 0, 1, 1]))
+
+    return Case(
+        name="worked-example",
+        description="The five points [0.9, 0.7, 1.2, 2.4, 1.8]; EM from means 1 and 2, "
+        "variances 2 and 2, equal weights (the lecture's one-epoch example).",
+        kind="mixture",
+        n_components=2,
+        truth=None,
+        generate=generate,
+        make_estimator=_gmm(2, start=start),
+        make_model=_normal_mixture_model(2, [1.0, 2.0], 2.0, 1.0),
+        prior_note=_ONE_D_PRIOR.format(loc="(1, 2)", scale=2, s=1),
+        start=start,
+        data_independent_priors=True,
+        model_group="normal-mixture-K2-worked",
+        notes=(
+            "Five points and five free parameters: the posterior is mostly prior, and "
+            "there is no true distribution to cover; the numbers show how little five "
+            "points say.",
+        ),
+    )
+
+
+def _lecture_2d() -> Case:
+    counts = (100, 50)
+    means = [[50.0, 50.0], [70.0, 60.0]]
+    covs = [np.eye(2) * 10.0**2, np.eye(2) * 5.0**2]
+    truth = _mixture_truth(counts, means, covs)
+
+    def make_model(data: Dataset):
+        import models
+
+        return models.mv_normal_mixture(
+            data.X,
+            2,
+            covariance="full",
+            mu_prior=(np.array([[50.0, 55.0], [70.0, 55.0]]), 20.0),
+            sigma_prior=20.0,
+        )
+
+    overall = np.diag([12.0**2, 10.0**2])
+    return Case(
+        name="lecture-2d",
+        description="Blue 100 x N([50, 50], 10^2 I) and red 50 x N([70, 60], 5^2 I), K=2.",
+        kind="mixture",
+        n_components=2,
+        truth=truth,
+        generate=_mixture_generator(counts, truth),
+        make_estimator=_gmm(2),
+        make_model=make_model,
+        prior_note="w ~ Dirichlet(1, 1); mu ~ Normal([[50, 55], [70, 55]], 20), ordered by "
+        "the first coordinate; Sigma_k = LKJCholeskyCov(eta=2, sd ~ HalfNormal(20))",
+        # k-means' first start in the lecture: centroids (40, 50) and (80, 50).
+        start={
+            "weights": np.array([0.5, 0.5]),
+            "means": np.array([[40.0, 50.0], [80.0, 50.0]]),
+            "covariances": np.stack([overall, overall]),
+        },
+        data_independent_priors=True,
+        model_group="mv-normal-mixture-K2",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Regression and the categorical
+
+
+def _regression() -> Case:
+    truth = {"intercept": np.array(1.5), "coef": np.array([2.0]), "sigma": np.array(1.0)}
+    n = 50
+
+    def generate(seed: int, method: str = "numpy") -> Dataset:
+        rng = np.random.default_rng(seed)
+        x = rng.uniform(0.0, 10.0, size=n)
+        y = truth["intercept"] + truth["coef"][0] * x + normal(rng, 0.0, 1.0, n, method)
+        return Dataset(X=x[:, None], y=y, seed=seed)
+
+    def make_estimator(seed: int):
+        from em import LinearRegressionMLE
+
+        return LinearRegressionMLE()
+
+    def make_model(data: Dataset):
+        import models
+
+        return models.linear_regression(data.X, data.y)
+
+    return Case(
+        name="regression",
+        description="y = 1.5 + 2 x + N(0, 1) noise, x ~ Uniform(0, 10), 50 points.",
+        kind="linear",
+        truth=truth,
+        generate=generate,
+        make_estimator=make_estimator,
+        make_model=make_model,
+        prior_note="models.linear_regression defaults: weak Normal priors scaled to the "
+        "data (prior_scale=10), sigma ~ HalfNormal(10 sd(y))",
+    )
+
+
+def _logistic() -> Case:
+    truth = {"intercept": np.array(-1.0), "coef": np.array([2.0])}
+    n = 200
+
+    def generate(seed: int, method: str = "numpy") -> Dataset:
+        rng = np.random.default_rng(seed)
+        x = 1.5 * standard_normal(rng, n, method)
+        p = 1.0 / (1.0 + np.exp(-(truth["intercept"] + truth["coef"][0] * x)))
+        y = (rng.uniform(size=n) < p).astype(float)
+        return Dataset(X=x[:, None], y=y, seed=seed)
+
+    def make_estimator(seed: int):
+        from em import LogisticRegressionMLE
+
+        return LogisticRegressionMLE()
+
+    def make_model(data: Dataset):
+        import models
+
+        return models.logistic_regression(data.X, data.y)
+
+    return Case(
+        name="logistic",
+        description="P(y=1 | x) = sigmoid(-1 + 2 x), x ~ N(0, 1.5^2), 200 points.",
+        kind="logistic",
+        truth=truth,
+        generate=generate,
+        make_estimator=make_estimator,
+        make_model=make_model,
+        prior_note="models.logistic_regression defaults: Normal priors with sd 2.5 per "
+        "feature sd (Gelman et al.'s weakly informative logit prior)",
+    )
+
+
+FAMILY_COUNTS = np.array([1000, 90000, 6000, 3000])
+
+
+def _families() -> Case:
+    def generate(seed: int, method: str = "numpy") -> Dataset:
+        return Dataset(X=FAMILY_COUNTS.copy())
+
+    def make_estimator(seed: int):
+        from em import CategoricalMLE
+
+        return CategoricalMLE()
+
+    def make_model(data: Dataset):
+        import models
+
+        return models.categorical(data.X, alpha=1.0, category_names=["0", "1", "2", "3"])
+
+    return Case(
+        name="families",
+        description="100,000 families with 0/1/2/3 children counted 1,000 / 90,000 / 6,000 "
+        "/ 3,000 (the lecture's categorical MLE).",
+        kind="categorical",
+        # The lecture's proportions; the counts are fixed, so these are also the MLE.
+        truth={"p": FAMILY_COUNTS / FAMILY_COUNTS.sum()},
+        generate=generate,
+        make_estimator=make_estimator,
+        make_model=make_model,
+        prior_note="p ~ Dirichlet(1, 1, 1, 1) (uniform on the simplex); conjugate, so the "
+        "exact posterior is Dirichlet(1 + counts)",
+        data_independent_priors=True,
+        model_group="categorical-4",
+        notes=(
+            "The counts are fixed data, not a draw: 'truth' here is the lecture's table of "
+            "proportions, which equals the MLE exactly.",
+        ),
+    )
+
+
+CASES: dict[str, Case] = {
+    case.name: case
+    for case in (
+        _lecture_1d(),
+        _lecture_1d_close(),
+        _lecture_2d(),
+        _three_1d(),
+        _worked_example(),
+        _regression(),
+        _logistic(),
+        _families(),
+    )
+}
+
+
+def get_case(name: str | Case) -> Case:
+    """The case called ``name`` (a :class:`Case` is returned unchanged).
+
+    Raises
+    ------
+    ValueError
+        For an unknown name; the message lists the valid ones.
+    """
+    if isinstance(name, Case):
+        return name
+    try:
+        return CASES[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown case {name!r}; valid cases: {', '.join(CASES)}") from None

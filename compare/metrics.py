@@ -1,0 +1,143 @@
+"""Numbers that compare two fits: clustering agreement, log-likelihoods, responsibilities.
+
+Pure numpy/scipy on plain arrays; nothing here knows about estimators or posteriors.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import expit, gammaln, logsumexp
+
+__all__ = [
+    "adjusted_rand_index",
+    "categorical_log_likelihood",
+    "linear_log_likelihood",
+    "logistic_log_likelihood",
+    "mixture_log_likelihood",
+    "responsibility_difference",
+]
+
+
+def _comb2(n: np.ndarray) -> np.ndarray:
+    """``n choose 2`` elementwise (as float)."""
+    n = np.asarray(n, float)
+    return n * (n - 1.0) / 2.0
+
+
+def adjusted_rand_index(labels_true, labels_pred) -> float:
+    """Adjusted Rand index of two partitions (Hubert and Arabie, 1985).
+
+    ``ARI = (sum_ij C(n_ij, 2) - E) / (0.5 (sum_i C(a_i, 2) + sum_j C(b_j, 2)) - E)`` with
+    ``E = sum_i C(a_i, 2) sum_j C(b_j, 2) / C(n, 2)``, where ``n_ij`` is the contingency
+    table and ``a``, ``b`` its row and column sums. 1 for identical partitions (up to
+    relabelling), about 0 for independent ones.
+
+    Parameters
+    ----------
+    labels_true, labels_pred : array-like of shape (n,)
+        Any hashable labels.
+
+    Returns
+    -------
+    float
+    """
+    a = np.asarray(labels_true)
+    b = np.asarray(labels_pred)
+    if a.shape != b.shape or a.ndim != 1:
+        raise ValueError(f"labels must be two 1-D arrays of one length; got {a.shape}, {b.shape}")
+    n = a.size
+    _, ia = np.unique(a, return_inverse=True)
+    _, ib = np.unique(b, return_inverse=True)
+    table = np.zeros((ia.max(initial=-1) + 1, ib.max(initial=-1) + 1))
+    np.add.at(table, (ia, ib), 1)
+    sum_cells = _comb2(table).sum()
+    sum_rows = _comb2(table.sum(axis=1)).sum()
+    sum_cols = _comb2(table.sum(axis=0)).sum()
+    total = _comb2(n)
+    expected = sum_rows * sum_cols / total if total > 0 else 0.0
+    maximum = 0.5 * (sum_rows + sum_cols)
+    if maximum == expected:
+        # Both partitions trivial (one cluster each, or all singletons): they agree fully.
+        return 1.0
+    return float((sum_cells - expected) / (maximum - expected))
+
+
+def mixture_log_likelihood(X, weights, means, covariances) -> float:
+    """``sum_n log sum_k w_k N(x_n | mu_k, Sigma_k)``.
+
+    Parameters
+    ----------
+    X : array-like of shape (n, d)
+    weights : array-like of shape (K,)
+    means : array-like of shape (K, d)
+    covariances : array-like of shape (K, d, d)
+    """
+    return float(logsumexp(mixture_log_joint(X, weights, means, covariances), axis=1).sum())
+
+
+def mixture_log_joint(X, weights, means, covariances) -> np.ndarray:
+    """``log w_k + log N(x_n | mu_k, Sigma_k)``, shape (n, K), via Cholesky factors."""
+    X = np.asarray(X, float)
+    means = np.asarray(means, float)
+    covariances = np.asarray(covariances, float)
+    d = X.shape[1]
+    chol = np.linalg.cholesky(covariances)  # (K, d, d)
+    diff = X[None, :, :] - means[:, None, :]  # (K, n, d)
+    z = np.linalg.solve(chol[:, None], diff[..., None])[..., 0]
+    maha = np.sum(z**2, axis=-1)  # (K, n)
+    log_det = 2.0 * np.log(np.diagonal(chol, axis1=-2, axis2=-1)).sum(axis=-1)
+    log_pdf = -0.5 * (maha + log_det[:, None] + d * np.log(2.0 * np.pi))
+    return (np.log(np.asarray(weights, float))[:, None] + log_pdf).T
+
+
+def mixture_responsibilities(X, weights, means, covariances) -> np.ndarray:
+    """``P(z_n = k | x_n)`` at one parameter value, shape (n, K)."""
+    log_joint = mixture_log_joint(X, weights, means, covariances)
+    return np.exp(log_joint - logsumexp(log_joint, axis=1, keepdims=True))
+
+
+def linear_log_likelihood(X, y, intercept, coef, sigma) -> float:
+    """Gaussian regression log-likelihood ``sum_n log N(y_n | a + x_n b, sigma^2)``."""
+    resid = np.asarray(y, float) - (intercept + np.asarray(X, float) @ np.asarray(coef, float))
+    n = resid.size
+    return float(-0.5 * n * np.log(2 * np.pi * sigma**2) - 0.5 * np.sum(resid**2) / sigma**2)
+
+
+def logistic_log_likelihood(X, y, intercept, coef) -> float:
+    """Bernoulli log-likelihood with ``p = sigmoid(a + x b)``, computed stably."""
+    eta = intercept + np.asarray(X, float) @ np.asarray(coef, float)
+    y = np.asarray(y, float)
+    # log p = -log(1 + e^-eta), log(1 - p) = -log(1 + e^eta)
+    return float(-np.sum(y * np.logaddexp(0, -eta) + (1 - y) * np.logaddexp(0, eta)))
+
+
+def categorical_log_likelihood(counts, p, *, multinomial_coefficient: bool = False) -> float:
+    """``sum_j c_j log p_j`` (plus ``log(n! / prod c_j!)`` if asked); ``0 log 0 = 0``."""
+    counts = np.asarray(counts, float)
+    p = np.asarray(p, float)
+    terms = np.where(counts > 0, counts * np.log(np.where(counts > 0, p, 1.0)), 0.0)
+    value = float(terms.sum())
+    if multinomial_coefficient:
+        value += float(gammaln(counts.sum() + 1) - gammaln(counts + 1).sum())
+    return value
+
+
+def responsibility_difference(resp_a, resp_b) -> dict[str, float]:
+    """Max and mean of ``|resp_a - resp_b|`` over points and components.
+
+    Parameters
+    ----------
+    resp_a, resp_b : array-like of shape (n, K)
+        Responsibilities with components in the same (aligned) order.
+    """
+    a = np.asarray(resp_a, float)
+    b = np.asarray(resp_b, float)
+    if a.shape != b.shape:
+        raise ValueError(f"responsibilities must have one shape; got {a.shape} and {b.shape}")
+    diff = np.abs(a - b)
+    return {"max": float(diff.max()), "mean": float(diff.mean())}
+
+
+def logistic_probability(X, intercept, coef) -> np.ndarray:
+    """``sigmoid(a + X b)``, shape (n,)."""
+    return expit(intercept + np.asarray(X, float) @ np.asarray(coef, float))

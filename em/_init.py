@@ -1,0 +1,148 @@
+"""Starting points for EM and k-means.
+
+Each strategy is a pure function of the data and a ``numpy.random.Generator``. The mixture
+strategies return either responsibilities (the M-step then turns them into parameters) or,
+for the lecture's start, the parameters themselves.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._gaussian import squared_mahalanobis
+
+MIXTURE_INITS = ("kmeans++", "kmeans", "random", "random_from_data")
+
+
+def squared_distances(X: np.ndarray, centers: np.ndarray) -> np.ndarray:
+    """Squared Euclidean distance of every sample to every centre; (N, D), (K, D) -> (N, K).
+
+    The spherical Gaussian case with unit precision, so k-means shares the mixture's code.
+    """
+    return squared_mahalanobis(X, centers, np.ones(centers.shape[0]), "spherical")
+
+
+def kmeans_plusplus(X: np.ndarray, n_clusters: int, rng: np.random.Generator) -> np.ndarray:
+    """Indices of ``n_clusters`` seeds chosen by greedy k-means++.
+
+    The first seed is uniform; each next one is drawn with probability proportional to the
+    squared distance to the nearest seed so far. As in scikit-learn (and Arthur &
+    Vassilvitskii), ``2 + log K`` candidates are drawn per step and the one that lowers the
+    total squared distance most is kept, which avoids most unlucky seeds.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, D)
+    n_clusters : int
+        ``K <= N``.
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    ndarray of int, shape (K,)
+        Distinct row indices of ``X`` (distinct as long as ``X`` has K distinct rows).
+    """
+    n_samples = X.shape[0]
+    n_trials = 2 + int(math.log(n_clusters))
+    indices = np.empty(n_clusters, dtype=np.intp)
+    indices[0] = rng.integers(n_samples)
+    closest = squared_distances(X, X[indices[:1]])[:, 0]
+    for c in range(1, n_clusters):
+        total = closest.sum()
+        if total <= 0:  # every point coincides with a seed: any unused point will do
+            unused = np.setdiff1d(np.arange(n_samples), indices[:c])
+            indices[c] = rng.choice(unused)
+            closest = np.minimum(closest, squared_distances(X, X[indices[c : c + 1]])[:, 0])
+            continue
+        candidates = np.searchsorted(np.cumsum(closest), rng.uniform(size=n_trials) * total)
+        candidates = np.minimum(candidates, n_samples - 1)  # guards rounding at the top end
+        trial = np.minimum(closest[:, None], squared_distances(X, X[candidates]))
+        best = int(np.argmin(trial.sum(axis=0)))
+        indices[c] = candidates[best]
+        closest = trial[:, best]
+    return indices
+
+
+def one_hot(labels: np.ndarray, n_components: int) -> np.ndarray:
+    """Labels (N,) -> one-hot responsibilities (N, K)."""
+    resp = np.zeros((labels.shape[0], n_components))
+    resp[np.arange(labels.shape[0]), labels] = 1.0
+    return resp
+
+
+def nearest_center_resp(X: np.ndarray, centers: np.ndarray) -> np.ndarray:
+    """Give every sample wholly to its nearest centre; (N, K) one-hot."""
+    return one_hot(np.argmin(squared_distances(X, centers), axis=1), centers.shape[0])
+
+
+def kmeanspp_resp(X: np.ndarray, n_components: int, rng: np.random.Generator) -> np.ndarray:
+    """``init="kmeans++"``: k-means++ seeds, each sample given to its nearest seed.
+
+    (scikit-learn instead gives each seed only itself, which starts every covariance at
+    ``reg_covar``; a nearest-seed partition starts from covariances of the right scale.)
+    """
+    return nearest_center_resp(X, X[kmeans_plusplus(X, n_components, rng)])
+
+
+def kmeans_resp(X: np.ndarray, n_components: int, rng: np.random.Generator) -> np.ndarray:
+    """``init="kmeans"``: the partition found by one k-means++-seeded run of Lloyd's k-means."""
+    # Imported here: em.kmeans imports this module for its seeding.
+    from .kmeans import lloyd
+
+    centers = X[kmeans_plusplus(X, n_components, rng)]
+    result = lloyd(X, centers, max_iter=300, tol=1e-4)
+    return one_hot(result.labels, n_components)
+
+
+def random_resp(X: np.ndarray, n_components: int, rng: np.random.Generator) -> np.ndarray:
+    """``init="random"``: uniform random responsibilities, each row normalised to one."""
+    resp = rng.uniform(size=(X.shape[0], n_components))
+    return resp / resp.sum(axis=1, keepdims=True)
+
+
+def random_from_data(
+    X: np.ndarray,
+    n_components: int,
+    covariance_type: str,
+    overall: np.ndarray,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``init="random_from_data"``: the lecture's (``gmm1``) start.
+
+    Means are ``K`` distinct data points drawn at random, every component's covariance is
+    the covariance of all the data (the lecture: "every sd the overall sd"), weights ``1/K``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, D)
+    n_components : int
+    covariance_type : {"full", "tied", "diag", "spherical"}
+    overall : ndarray
+        Covariance of all of ``X`` in the shape of one component (``(D, D)`` for ``full``
+        and ``tied``, ``(D,)`` for ``diag``, 0-d for ``spherical``), see
+        :func:`em._gaussian.data_covariance`.
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    weights : ndarray of shape (K,)
+    means : ndarray of shape (K, D)
+    covariances : ndarray
+        ``full`` (K, D, D), ``tied`` (D, D), ``diag`` (K, D), ``spherical`` (K,).
+    """
+    means = X[rng.choice(X.shape[0], size=n_components, replace=False)]
+    if covariance_type == "tied":
+        covariances = overall.copy()
+    else:
+        covariances = np.broadcast_to(overall, (n_components, *overall.shape)).copy()
+    return np.full(n_components, 1.0 / n_components), means, covariances
+
+
+def initial_responsibilities(
+    X: np.ndarray, n_components: int, init: str, rng: np.random.Generator
+) -> np.ndarray:
+    """Responsibilities (N, K) for the strategies that start from a partition."""
+    strategies = {"kmeans++": kmeanspp_resp, "kmeans": kmeans_resp, "random": random_resp}
+    return strategies[init](X, n_components, rng)

@@ -1,0 +1,277 @@
+"""k-means by Lloyd's algorithm: hard EM for equal, spherical, unit-variance Gaussians.
+
+The lecture's 2D example (``100 x N([50, 50], 10^2 I)`` and ``50 x N([70, 60], 5^2 I)``)
+shows the answer depends on the starting centroids; ``init`` accepts an array of them so
+that comparison can be reproduced exactly.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from ._base import BaseEstimator
+from ._init import kmeans_plusplus, squared_distances
+from ._validation import check_array, check_float, check_int, check_random_state
+from .exceptions import ConvergenceWarning, DegenerateComponentWarning
+
+_INITS = ("k-means++", "random")
+
+
+class LloydResult(NamedTuple):
+    """Outcome of one run of :func:`lloyd`.
+
+    Attributes
+    ----------
+    centers : ndarray of shape (K, D)
+    labels : ndarray of int, shape (N,)
+        Nearest centre of every sample, for the final ``centers``.
+    inertia : float
+        Sum of squared distances to the nearest final centre.
+    inertia_history : ndarray of shape (n_iter,)
+        Inertia after each assignment step (before that iteration's centre update).
+    n_iter : int
+    converged : bool
+    """
+
+    centers: np.ndarray
+    labels: np.ndarray
+    inertia: float
+    inertia_history: np.ndarray
+    n_iter: int
+    converged: bool
+
+
+def lloyd(X: np.ndarray, centers: np.ndarray, *, max_iter: int, tol: float) -> LloydResult:
+    """Lloyd's k-means from given centres.
+
+    One iteration assigns every sample to its nearest centre, then moves each centre to the
+    mean of its samples. It stops when an assignment repeats the previous one (an exact
+    fixed point) or when the sum of squared centre moves is at most
+    ``tol * mean(var(X, axis=0))`` (scikit-learn's scale-free rule), else after ``max_iter``.
+
+    A cluster left empty is re-seeded at the sample farthest from its own centre (the worst
+    explained one), with a :class:`~em.DegenerateComponentWarning` naming the cluster.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, D)
+    centers : ndarray of shape (K, D)
+    max_iter : int
+    tol : float
+
+    Returns
+    -------
+    LloydResult
+    """
+    threshold = tol * float(np.mean(np.var(X, axis=0)))
+    n_clusters = centers.shape[0]
+    centers = centers.copy()
+    previous = None
+    history = []
+    converged = False
+    for _ in range(max_iter):
+        distances = squared_distances(X, centers)
+        labels = np.argmin(distances, axis=1)
+        closest = distances[np.arange(X.shape[0]), labels]
+        history.append(float(closest.sum()))
+        labels = _reseed_empty(labels, closest, n_clusters)
+        new_centers = _cluster_means(X, labels, n_clusters)
+        shift = float(np.square(new_centers - centers).sum())
+        centers = new_centers
+        if previous is not None and np.array_equal(labels, previous):
+            converged = True
+            break
+        if shift <= threshold:
+            converged = True
+            break
+        previous = labels
+    distances = squared_distances(X, centers)
+    labels = np.argmin(distances, axis=1)
+    inertia = float(distances[np.arange(X.shape[0]), labels].sum())
+    return LloydResult(centers, labels, inertia, np.asarray(history), len(history), converged)
+
+
+def _cluster_means(X: np.ndarray, labels: np.ndarray, n_clusters: int) -> np.ndarray:
+    """Mean of the samples of each (non-empty) cluster; shape (K, D)."""
+    counts = np.bincount(labels, minlength=n_clusters)
+    # One bincount per feature: a loop over features, not samples.
+    sums = np.stack(
+        [np.bincount(labels, weights=X[:, d], minlength=n_clusters) for d in range(X.shape[1])],
+        axis=1,
+    )
+    return sums / counts[:, None]
+
+
+def _reseed_empty(labels: np.ndarray, closest: np.ndarray, n_clusters: int) -> np.ndarray:
+    """Move the samples farthest from their centres into the empty clusters, one each."""
+    counts = np.bincount(labels, minlength=n_clusters)
+    empty = np.flatnonzero(counts == 0)
+    if empty.size == 0:
+        return labels
+    labels = labels.copy()
+    for k, i in zip(empty, _donor_samples(labels, closest, counts, empty.size), strict=True):
+        warnings.warn(
+            f"k-means cluster {k} became empty; re-seeded at sample {i}, the sample "
+            f"farthest from its centre",
+            DegenerateComponentWarning,
+            stacklevel=4,
+        )
+        labels[i] = k
+    return labels
+
+
+def _donor_samples(
+    labels: np.ndarray, closest: np.ndarray, counts: np.ndarray, n_needed: int
+) -> np.ndarray:
+    """The ``n_needed`` farthest samples whose removal leaves every cluster non-empty.
+
+    A cluster may give up all but one of its members; with ``N >= K`` there are always
+    enough (``N - #non-empty >= #empty``).
+    """
+    order = np.argsort(-closest, kind="stable")  # farthest first
+    ordered_labels = labels[order]
+    # Rank of each sample among the members of its own cluster, in farthest-first order.
+    grouped = np.argsort(ordered_labels, kind="stable")
+    first = np.searchsorted(ordered_labels[grouped], ordered_labels[grouped])
+    rank = np.empty_like(grouped)
+    rank[grouped] = np.arange(grouped.size) - first
+    return order[rank < counts[ordered_labels] - 1][:n_needed]
+
+
+class KMeans(BaseEstimator):
+    """k-means clustering (Lloyd's algorithm).
+
+    Parameters
+    ----------
+    n_clusters : int, default=8
+        Number of clusters ``K``.
+    init : {"k-means++", "random"} or array-like of shape (K, D), default="k-means++"
+        ``"k-means++"``: greedy k-means++ seeding; ``"random"``: ``K`` distinct samples
+        drawn uniformly; an array: these starting centroids (the lecture's experiment).
+    n_init : int or "auto", default="auto"
+        Number of starts; the run with the lowest inertia is kept. ``"auto"`` is 1 for
+        ``"k-means++"`` or an array and 10 for ``"random"`` (scikit-learn's rule). With an
+        array every start is the same, so ``n_init`` must then be 1 or ``"auto"``.
+    max_iter : int, default=300
+        Maximum number of iterations (assignment + update) per start.
+    tol : float, default=1e-4
+        Stop when the summed squared centre move is at most ``tol`` times the mean
+        per-feature variance of ``X`` (scikit-learn's rule); an unchanged assignment always
+        stops.
+    random_state : None, int or numpy.random.Generator, default=None
+        Seeds every random choice; the same int gives the same result.
+
+    Attributes
+    ----------
+    cluster_centers_ : ndarray of shape (K, D)
+    labels_ : ndarray of int, shape (N,)
+    inertia_ : float
+        Sum of squared distances of the samples to their nearest centre.
+    inertia_history_ : ndarray of shape (n_iter_,)
+        Inertia after each assignment step of the kept run.
+    n_iter_ : int
+    converged_ : bool
+    n_features_in_ : int
+    """
+
+    def __init__(
+        self,
+        n_clusters: int = 8,
+        *,
+        init: Any = "k-means++",
+        n_init: int | str = "auto",
+        max_iter: int = 300,
+        tol: float = 1e-4,
+        random_state: Any = None,
+    ):
+        self.n_clusters = n_clusters
+        self.init = init
+        self.n_init = n_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.random_state = random_state
+
+    def fit(self, X: Any, y: Any = None) -> KMeans:
+        """Cluster ``X`` of shape (N, D) or (N,); returns ``self``."""
+        n_clusters = check_int(self.n_clusters, "n_clusters", minimum=1)
+        X = check_array(
+            X, "X", min_samples=n_clusters, min_samples_reason=f"n_clusters={n_clusters}"
+        )
+        max_iter = check_int(self.max_iter, "max_iter", minimum=1)
+        tol = check_float(self.tol, "tol", minimum=0.0)
+        given = self._check_init(n_clusters, X.shape[1])
+        n_init = self._check_n_init(given is not None)
+        rng = check_random_state(self.random_state)
+
+        best = None
+        for _ in range(n_init):
+            if given is not None:
+                centers = given
+            elif self.init == "random":
+                centers = X[rng.choice(X.shape[0], size=n_clusters, replace=False)]
+            else:
+                centers = X[kmeans_plusplus(X, n_clusters, rng)]
+            result = lloyd(X, centers, max_iter=max_iter, tol=tol)
+            if best is None or result.inertia < best.inertia:
+                best = result
+        if not best.converged:
+            warnings.warn(
+                f"KMeans stopped at max_iter={max_iter} without converging; increase "
+                "max_iter or tol",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+        self.cluster_centers_ = best.centers
+        self.labels_ = best.labels
+        self.inertia_ = best.inertia
+        self.inertia_history_ = best.inertia_history
+        self.n_iter_ = best.n_iter
+        self.converged_ = best.converged
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def fit_predict(self, X: Any, y: Any = None) -> np.ndarray:
+        """Fit and return ``labels_``, shape (N,)."""
+        return self.fit(X).labels_
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Index of the nearest fitted centre for each sample; shape (N,)."""
+        self._check_fitted("cluster_centers_")
+        X = check_array(X, "X")
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[1]} features but KMeans was fitted with "
+                f"{self.n_features_in_}; pass data with {self.n_features_in_} columns"
+            )
+        return np.argmin(squared_distances(X, self.cluster_centers_), axis=1)
+
+    def _check_init(self, n_clusters: int, n_features: int) -> np.ndarray | None:
+        """Starting centroids as an array (K, D) when ``init`` is one, else None."""
+        if isinstance(self.init, str):
+            if self.init not in _INITS:
+                raise ValueError(
+                    f"init={self.init!r} is not supported; accepted: 'k-means++', 'random' "
+                    "or an array of starting centroids of shape (n_clusters, n_features)"
+                )
+            return None
+        centers = check_array(self.init, "init")
+        if centers.shape != (n_clusters, n_features):
+            raise ValueError(
+                f"init has shape {centers.shape}; an array of starting centroids must have "
+                f"shape (n_clusters, n_features) = {(n_clusters, n_features)}"
+            )
+        return centers
+
+    def _check_n_init(self, init_is_array: bool) -> int:
+        if self.n_init == "auto":
+            return 10 if isinstance(self.init, str) and self.init == "random" else 1
+        n_init = check_int(self.n_init, "n_init", minimum=1)
+        if init_is_array and n_init != 1:
+            raise ValueError(
+                f"n_init={n_init} with an array init would repeat the same start; "
+                "accepted: n_init=1 or 'auto' when init is an array"
+            )
+        return n_init

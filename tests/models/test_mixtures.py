@@ -1,0 +1,111 @@
+"""Mixture models on the lecture data: recovery of the truth, convergence, responsibilities."""
+
+import numpy as np
+import pytest
+
+import models
+
+
+def _means(idata, name):
+    return idata.posterior[name].mean(("chain", "draw")).values
+
+
+def test_1d_model_structure(mixture_1d):
+    assert {v.name for v in mixture_1d.free_RVs} == {"w", "mu", "sigma"}
+    assert mixture_1d.named_vars_to_dims["mu"] == ("component",)
+    assert list(mixture_1d.coords) == ["component", "obs_id"]
+    assert models.data_names(mixture_1d) == ["x"]
+
+
+def test_1d_lecture_case_recovers_truth(fit_1d):
+    # Truth: w = (0.5, 0.5), mu = (0, 10), sigma = (3, 1), 100 points each. Tolerances are
+    # about three standard errors of the per-component MLE at this n: sd / sqrt(100) for a
+    # mean, sd / sqrt(200) for an sd, sqrt(0.25 / 200) for a weight.
+    np.testing.assert_allclose(_means(fit_1d, "w"), [0.5, 0.5], atol=0.11)
+    np.testing.assert_allclose(_means(fit_1d, "mu"), [0.0, 10.0], atol=[0.9, 0.3])
+    np.testing.assert_allclose(_means(fit_1d, "sigma"), [3.0, 1.0], atol=[0.65, 0.22])
+
+
+def test_1d_lecture_case_converges(fit_1d):
+    report = models.diagnostics(fit_1d)
+    assert report.max_rhat <= 1.01
+    assert report.divergences == 0
+    assert report.ok, report.reasons
+
+
+def test_1d_means_are_ordered_in_every_draw(fit_1d):
+    mu = fit_1d.posterior["mu"].values
+    assert (np.diff(mu, axis=-1) > 0).all()
+
+
+def test_2d_lecture_case_k2_converges(fit_2d_diag):
+    report = models.diagnostics(fit_2d_diag)
+    assert report.ok, report.reasons
+    # Components ordered by the first coordinate: blue (50, 50) then red (70, 60).
+    np.testing.assert_allclose(_means(fit_2d_diag, "mu"), [[50, 50], [70, 60]], atol=4.0)
+    np.testing.assert_allclose(_means(fit_2d_diag, "w"), [2 / 3, 1 / 3], atol=0.12)
+    cov = fit_2d_diag.posterior["cov"]
+    assert cov.dims[2:] == ("component", "feature", "feature_bis")
+    assert (cov.sel(feature="x0", feature_bis="x1") == 0).all()
+
+
+@pytest.mark.slow
+def test_2d_full_covariance_converges(lecture_2d):
+    # Full covariances mix slowly here (bulk ESS ~ 12% of draws), hence the longer chains.
+    model = models.mv_normal_mixture(lecture_2d, 2, covariance="full")
+    idata = models.sample(model, draws=3000, tune=1000, chains=4, random_seed=3)
+    report = models.diagnostics(idata)
+    assert report.ok, report.reasons
+    np.testing.assert_allclose(_means(idata, "mu"), [[50, 50], [70, 60]], atol=4.0)
+    assert idata.posterior["cov"].dims[2:] == ("component", "feature", "feature_bis")
+
+
+def test_1d_responsibilities(fit_1d, lecture_1d):
+    mean, sd = models.posterior_responsibilities(fit_1d, lecture_1d)
+    assert mean.shape == sd.shape == (200, 2)
+    np.testing.assert_allclose(mean.sum(axis=1), 1.0)
+    assert ((sd >= 0) & (sd <= 0.5)).all()
+    # Points far into either cluster are assigned with certainty, to the right component.
+    assert mean[lecture_1d < -4, 0].min() > 0.99
+    assert mean[lecture_1d > 9, 1].min() > 0.99
+
+
+def test_2d_responsibilities_match_a_direct_computation(fit_2d_diag, lecture_2d):
+    from scipy.stats import multivariate_normal
+
+    mean, sd = models.posterior_responsibilities(fit_2d_diag, lecture_2d)
+    assert mean.shape == sd.shape == (150, 2)
+    post = fit_2d_diag.posterior.isel(chain=0, draw=slice(0, 5))
+    direct = []
+    for i in range(5):
+        w, mu, cov = (post[v].isel(draw=i).values for v in ("w", "mu", "cov"))
+        dens = np.column_stack(
+            [w[k] * multivariate_normal(mu[k], cov[k]).pdf(lecture_2d) for k in range(2)]
+        )
+        direct.append(dens / dens.sum(axis=1, keepdims=True))
+    sub = fit_2d_diag.copy()
+    sub["posterior"] = post
+    sub_mean, _ = models.posterior_responsibilities(sub, lecture_2d)
+    np.testing.assert_allclose(sub_mean, np.mean(direct, axis=0), rtol=1e-8, atol=1e-12)
+    # Most blue points belong to component 0, most red points to component 1.
+    assert (mean[:100, 0] > 0.5).mean() > 0.8
+    assert (mean[100:, 1] > 0.5).mean() > 0.8
+
+
+def test_responsibilities_refuse_other_posteriors(fit_1d, lecture_2d):
+    with pytest.raises(ValueError, match="X"):
+        models.posterior_responsibilities(fit_1d, lecture_2d)
+    with pytest.raises(ValueError, match="posterior"):
+        models.posterior_responsibilities(fit_1d.copy().drop_nodes("posterior"), [1.0])
+
+
+def test_single_component_needs_no_ordering(lecture_1d):
+    model = models.normal_mixture(lecture_1d, 1)
+    assert model.rvs_to_transforms[model["mu"]] is None
+
+
+def test_mv_priors_ordered_by_first_feature(lecture_2d):
+    model = models.mv_normal_mixture(lecture_2d, 3, covariance="diag")
+    start = model.initial_point()
+    # Transformed first column: first mean, then log-gaps (finite means strictly ordered).
+    assert np.isfinite(start["mu_orderedfirst__"]).all()

@@ -1,0 +1,104 @@
+"""The sampling wrapper: result layout, caching across refits, reproducibility, warnings."""
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import models
+
+from .conftest import RUN
+
+
+def test_result_groups_and_attrs(fit_1d):
+    assert {"posterior", "sample_stats", "observed_data", "log_likelihood"} <= set(fit_1d.children)
+    assert fit_1d.log_likelihood["x_obs"].dims == ("chain", "draw", "obs_id")
+    assert fit_1d.posterior.sizes == {"chain": 4, "draw": 1000, "component": 2}
+    for attrs in (fit_1d.attrs, fit_1d.posterior.attrs):
+        assert attrs["sampler"] == "nutpie"
+        assert attrs["random_seed"] == 11
+        assert attrs["sampling_time"] > 0
+        assert attrs["compile_time"] >= 0
+
+
+def test_log_likelihood_matches_scipy(fit_1d, lecture_1d):
+    from scipy.stats import norm
+
+    draw = fit_1d.posterior.isel(chain=1, draw=7)
+    w, mu, sigma = (draw[v].values for v in ("w", "mu", "sigma"))
+    dens = sum(w[k] * norm.pdf(lecture_1d, mu[k], sigma[k]) for k in range(2))
+    got = fit_1d.log_likelihood["x_obs"].isel(chain=1, draw=7).values
+    np.testing.assert_allclose(got, np.log(dens), rtol=1e-10)
+
+
+def test_refit_on_new_data_does_not_recompile(mixture_1d, fit_1d, lecture_1d):
+    before = models.compile_counts()
+    rng = np.random.default_rng(5)
+    new_x = np.concatenate([rng.normal(0.0, 3.0, 100), rng.normal(10.0, 1.0, 100)])
+    models.set_data(mixture_1d, x=new_x)
+    try:
+        refit = models.sample(mixture_1d, random_seed=11, **RUN)
+    finally:
+        models.set_data(mixture_1d, x=lecture_1d)
+    assert models.compile_counts() == before
+    assert refit.attrs["compile_time"] == 0.0
+    assert refit.attrs["cache_hit"] and not refit.attrs["compiled"]
+    # The new data really reached the sampler and the log-likelihood.
+    np.testing.assert_array_equal(refit.observed_data["x_obs"].values, new_x)
+    assert not np.allclose(refit.posterior["mu"].values, fit_1d.posterior["mu"].values)
+    draw = refit.posterior.isel(chain=0, draw=0)
+    from scipy.stats import norm
+
+    dens = sum(
+        draw["w"].values[k] * norm.pdf(new_x, draw["mu"].values[k], draw["sigma"].values[k])
+        for k in range(2)
+    )
+    got = refit.log_likelihood["x_obs"].isel(chain=0, draw=0).values
+    np.testing.assert_allclose(got, np.log(dens), rtol=1e-10)
+
+
+def test_same_seed_gives_identical_draws(mixture_1d, fit_1d):
+    again = models.sample(mixture_1d, random_seed=11, **RUN)
+    xr.testing.assert_identical(
+        again.posterior.to_dataset()[["w", "mu", "sigma"]],
+        fit_1d.posterior.to_dataset()[["w", "mu", "sigma"]],
+    )
+    other = models.sample(mixture_1d, random_seed=12, **RUN)
+    assert not np.array_equal(other.posterior["mu"].values, fit_1d.posterior["mu"].values)
+
+
+def test_generator_seed_is_recorded(mixture_1d):
+    idata = models.sample(mixture_1d, random_seed=np.random.default_rng(0), **RUN)
+    seed = idata.attrs["random_seed"]
+    again = models.sample(mixture_1d, random_seed=seed, **RUN)
+    np.testing.assert_array_equal(idata.posterior["mu"].values, again.posterior["mu"].values)
+
+
+def test_short_run_warns(mixture_1d):
+    with pytest.warns(models.SamplingWarning, match="ESS"):
+        models.sample(mixture_1d, draws=20, tune=20, chains=2, random_seed=1)
+
+
+def test_sampling_warning_is_a_user_warning():
+    assert issubclass(models.SamplingWarning, UserWarning)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"sampler": "stan"}, "sampler"),
+        ({"draws": 0}, "draws"),
+        ({"chains": 0}, "chains"),
+        ({"target_accept": 1.5}, "target_accept"),
+        ({"random_seed": -1}, "random_seed"),
+    ],
+)
+def test_bad_sampling_options(mixture_1d, kwargs, match):
+    before = models.compile_counts()
+    with pytest.raises(ValueError, match=match):
+        models.sample(mixture_1d, **kwargs)
+    assert models.compile_counts() == before
+
+
+def test_sample_refuses_non_models():
+    with pytest.raises(TypeError, match="model"):
+        models.sample("not a model")
