@@ -16,6 +16,7 @@ from . import metrics as M
 from .align import Alignment, match_components
 from .cases import Case, Dataset, get_case
 from .fit import BayesFit, EMFit, fit_bayes, fit_em, fit_em_variants
+from .generate import METHODS
 from .params import (
     EM_LEVEL,
     HDI_PROB,
@@ -32,6 +33,7 @@ __all__ = ["QUICK", "ComparisonResult", "run"]
 
 # --quick: enough draws for R-hat and ESS to mean something, few enough to be fast.
 QUICK = {"draws": 500, "tune": 500, "chains": 2}
+SAMPLERS = ("nutpie", "pymc")
 
 
 @dataclass
@@ -160,6 +162,11 @@ def run(
     for name, value in (("draws", draws), ("tune", tune), ("chains", chains)):
         if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
             raise ValueError(f"{name} must be a positive integer; got {value!r}")
+    if sampler not in SAMPLERS:
+        # Checked here, before EM runs or anything compiles.
+        raise ValueError(f"sampler must be one of {', '.join(SAMPLERS)}; got {sampler!r}")
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
     if quick:
         draws, tune, chains = (
             min(v, QUICK[k]) for k, v in (("draws", draws), ("tune", tune), ("chains", chains))

@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Ellipse
 from scipy.special import expit
 from scipy.stats import norm
+from scipy.stats import t as student_t
 
 __all__ = ["FIGURES", "figures_for"]
 
@@ -39,8 +40,8 @@ def data_by_responsibility(result) -> Figure:
         sc = ax.scatter(X[:, 0], X[:, 1], c=r, cmap="coolwarm", vmin=0, vmax=1, s=18)
         ax.set_xlabel("x0")
         ax.set_ylabel("x1")
-    K = r.shape[0] and result.responsibilities["em"].shape[1]
-    fig.colorbar(sc, ax=ax, label=f"EM responsibility of component {K - 1}")
+    last = result.responsibilities["em"].shape[1] - 1
+    fig.colorbar(sc, ax=ax, label=f"EM responsibility of component {last}")
     ax.set_title("Data coloured by EM responsibilities")
     return fig
 
@@ -88,7 +89,7 @@ def _ellipse(ax, mean, cov, n_sigma, **kwargs) -> None:
 
 
 def ellipses_2d(result) -> Figure:
-    """Scatter with 1 and 2 sigma ellipses for truth, EM and posterior mean; mean draws as a cloud."""
+    """1 and 2 sigma ellipses of truth, EM and posterior mean; posterior draws of the means."""
     X = result.data.X
     fig, ax = _figure((6.0, 4.8))
     ax.scatter(X[:, 0], X[:, 1], s=10, color="0.6", label="data")
@@ -134,11 +135,20 @@ def iterations(result) -> Figure:
     hard = np.append(v["hard"].log_likelihood_history_, v["hard"].log_likelihood_)
     ax.plot(np.arange(len(soft)), soft, "o-", ms=3, color=EM, label="soft EM: log-likelihood")
     ax.plot(np.arange(len(hard)), hard, "s-", ms=3, color="C2", label="hard EM: log-likelihood")
+    later = np.concatenate([soft[1:], hard[1:]])
+    if later.size and soft[0] < later.min():
+        # The start is usually far below everything after it; keep the climb readable.
+        spread = later.max() - later.min()
+        ax.set_ylim(later.min() - 0.5 * spread - 1, later.max() + 0.1 * spread + 1)
+        ax.annotate(f"start: {soft[0]:.1f} (below)", (0, 0.02), xycoords=("data", "axes fraction"))
     ax.set_xlabel("iteration (0 = the common start)")
     ax.set_ylabel("mixture log-likelihood")
     twin = ax.twinx()
     inertia = -np.asarray(v["kmeans"].inertia_history_, float)
     twin.plot(np.arange(len(inertia)), inertia, "^:", ms=3, color="C4", label="k-means: -inertia")
+    if inertia.size > 2:
+        spread = inertia[1:].max() - inertia[1:].min()
+        twin.set_ylim(inertia[1:].min() - 0.5 * spread - 1, inertia[1:].max() + 0.1 * spread + 1)
     twin.set_ylabel("k-means: -inertia (not a log-likelihood)", color="C4")
     lines = ax.get_legend_handles_labels()
     lines2 = twin.get_legend_handles_labels()
@@ -225,7 +235,11 @@ def _line_fit(result, *, logistic: bool) -> Figure:
     eta = em["intercept"]["estimate"] + em["coef"]["estimate"][0] * grid
     cov = _design_covariance(result)
     G = np.column_stack([np.ones_like(grid), grid])
-    half = norm.ppf(0.975) * np.sqrt(np.einsum("gi,ij,gj->g", G, cov, G))
+    # The estimator's own interval family: Student t for least squares, normal (Wald) for
+    # the logistic MLE.
+    n, p = result.data.X.shape
+    q = norm.ppf(0.975) if logistic else student_t.ppf(0.975, n - p - 1)
+    half = q * np.sqrt(np.einsum("gi,ij,gj->g", G, cov, G))
     ax.plot(grid, link(eta), color=EM, label="EM / MLE")
     if np.isfinite(half).all():
         ax.fill_between(
@@ -253,25 +267,28 @@ def _line_fit(result, *, logistic: bool) -> Figure:
 
 
 def intervals(result) -> Figure:
-    """Forest: EM 95 % intervals beside posterior 94 % HDIs, truth marked, per parameter."""
-    rows = result.rows
-    fig, ax = _figure((6.0, 0.9 + 0.38 * len(rows)))
-    y = np.arange(len(rows))[::-1]
-    for yi, r in zip(y, rows, strict=True):
-        ax.plot([r.em_lower, r.em_upper], [yi + 0.15] * 2, color=EM, lw=2)
-        ax.plot(r.em_estimate, yi + 0.15, "o", color=EM, ms=4)
-        ax.plot([r.hdi_lower, r.hdi_upper], [yi - 0.15] * 2, color=POST, lw=2)
-        ax.plot(r.post_mean, yi - 0.15, "s", color=POST, ms=4)
-        if r.truth is not None:
-            ax.plot(r.truth, yi, "k|", ms=12, mew=2)
-    ax.set_yticks(y, [r.name for r in rows])
-    ax.plot([], [], color=EM, lw=2, marker="o", label="EM estimate, 95 % interval")
-    ax.plot([], [], color=POST, lw=2, marker="s", label="posterior mean, 94 % HDI")
-    ax.plot([], [], "k|", ms=10, mew=2, label="truth")
-    ax.legend(fontsize=7, loc="best")
-    ax.set_title("EM intervals beside posterior HDIs")
-    if len({r.parameter for r in rows}) > 1:
-        ax.set_xscale("symlog", linthresh=1.0)
+    """Forest: EM 95 % intervals beside posterior 94 % HDIs, truth marked; a panel per parameter."""
+    groups: dict[str, list] = {}
+    for r in result.rows:
+        groups.setdefault(r.parameter, []).append(r)
+    heights = [len(g) for g in groups.values()]
+    fig = Figure(figsize=(6.0, 0.8 + 0.42 * sum(heights) + 0.3 * len(groups)), layout="constrained")
+    axes = fig.subplots(len(groups), 1, height_ratios=heights, squeeze=False)[:, 0]
+    for ax, rows in zip(axes, groups.values(), strict=True):
+        y = np.arange(len(rows))[::-1]
+        for yi, r in zip(y, rows, strict=True):
+            ax.plot([r.em_lower, r.em_upper], [yi + 0.15] * 2, color=EM, lw=2)
+            ax.plot(r.em_estimate, yi + 0.15, "o", color=EM, ms=4)
+            ax.plot([r.hdi_lower, r.hdi_upper], [yi - 0.15] * 2, color=POST, lw=2)
+            ax.plot(r.post_mean, yi - 0.15, "s", color=POST, ms=4)
+            if r.truth is not None:
+                ax.plot(r.truth, yi, "k|", ms=12, mew=2)
+        ax.set_yticks(y, [r.name for r in rows], fontsize=8)
+        ax.set_ylim(-0.6, len(rows) - 0.4)
+    axes[0].plot([], [], color=EM, lw=2, marker="o", label="EM estimate, 95 % interval")
+    axes[0].plot([], [], color=POST, lw=2, marker="s", label="posterior mean, 94 % HDI")
+    axes[0].plot([], [], "k|", ms=10, mew=2, label="truth")
+    fig.legend(fontsize=7, loc="outside upper center", ncols=3)
     return fig
 
 

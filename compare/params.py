@@ -98,7 +98,7 @@ def em_parameters(kind: str, estimator, table) -> tuple[dict[str, dict[str, np.n
     method : str
         How the intervals were obtained (from the table), or ``"unavailable"``.
     """
-    method = "unavailable" if table is None else sorted({r.method for r in table})[0]
+    method = "unavailable" if table is None else ", ".join(sorted({r.method for r in table}))
     out: dict[str, dict[str, np.ndarray]] = {}
 
     def put(name, estimate):
@@ -158,7 +158,15 @@ def _category_probabilities(estimator) -> np.ndarray:
 def posterior_parameters(kind: str, posterior: xr.Dataset, n_features: int | None) -> dict:
     """Posterior draws in the report's names, ``{name: DataArray (chain, draw, ...)}``."""
     names = POSTERIOR_NAMES[layout(kind, n_features)]
-    return {name: posterior[var] for name, var in names.items()}
+    out = {}
+    for name, var in names.items():
+        da = posterior[var]
+        # A variable may not share its name with a dimension ("coef" would become a
+        # coordinate in a Dataset); the regressions' coefficient dim becomes "feature".
+        if name in da.dims:
+            da = da.rename({name: "feature"})
+        out[name] = da.rename(name)
+    return out
 
 
 def permute_components(params: dict, order: np.ndarray, *, draws: bool = False) -> dict:
@@ -168,7 +176,10 @@ def permute_components(params: dict, order: np.ndarray, *, draws: bool = False) 
         if name not in ("weights", "means", "sigma", "covariances"):
             out[name] = value
         elif draws:
-            out[name] = value.isel(component=np.asarray(order))
+            # Relabel too: component k of the result is the truth's component k.
+            out[name] = value.isel(component=np.asarray(order)).assign_coords(
+                component=np.arange(len(order))
+            )
         else:
             out[name] = {f: np.asarray(v)[order] for f, v in value.items()}
     return out

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy.special import ndtri
 
 from ._validation import check_level
 
@@ -148,7 +148,7 @@ def wald_table(
         Recorded in every row.
     """
     level = check_level(level)
-    z = stats.norm.ppf(0.5 + level / 2)
+    z = ndtri(0.5 + level / 2)
     lower = {
         k: np.asarray(v, float) - z * np.asarray(standard_errors[k], float)
         for k, v in estimates.items()

@@ -18,7 +18,7 @@ def configure_pytensor() -> None:
       warm PyTensor cache. Turning it off makes draws depend on the seed alone.
     - Without a BLAS library PyTensor warns, at the first use of a model with ``MvNormal``,
       that C code will be slow; nutpie runs on Numba, which does not need it. The check is
-      done now, with the warning silenced, unless the user chose ``blas__ldflags`` himself.
+      done now, with the warning silenced, unless the user set ``blas__ldflags`` themselves.
     - PyMC logs a line per sampling run; the wrapper reports what matters in its result.
     """
     pytensor.config.numba__fastmath = False

@@ -83,7 +83,7 @@ def normal_mixture(
     with pm.Model(coords={"component": np.arange(K), "obs_id": np.arange(len(x))}) as model:
         x_data = pm.Data("x", x, dims="obs_id")
         w = pm.Dirichlet("w", a=w_conc, dims="component")
-        mu = pm.Normal("mu", mu_loc, mu_scale, dims="component", transform=_ordered_or_none(K))
+        mu = pm.Normal("mu", mu_loc, mu_scale, dims="component", **_ordering(K, ordered))
         sigma = pm.HalfNormal("sigma", sigma_scale, dims="component")
         pm.NormalMixture("x_obs", w=w, mu=mu, sigma=sigma, observed=x_data, dims="obs_id")
 
@@ -115,7 +115,8 @@ def mv_normal_mixture(
         HalfNormal standard deviations ``sigma`` (component, feature); samples fastest.
     mu_prior : tuple (loc, scale), optional
         Normal prior of the means; ``loc`` of shape (K, d) with ``loc[:, 0]`` strictly
-        increasing, ``scale`` positive, broadcastable to (K, d).
+        increasing, ``scale`` positive, broadcastable to (K, d). Default: quantiles of the
+        first feature, the mean of the others, and ``2 * std`` of each feature.
     sigma_prior : float or array broadcastable to (K, d), optional
         Scale of the HalfNormal prior of the standard deviations. Default ``2 * std(X)``.
     w_concentration : float or array of shape (K,), default 1.0
@@ -144,6 +145,7 @@ def mv_normal_mixture(
     mu_loc, mu_scale = _mu_prior(mu_prior, default_loc, _PRIOR_WIDTH * scale, (K, d))
     sigma_scale = _prior_scale(sigma_prior, "sigma_prior", _PRIOR_WIDTH * scale, (K, d))
     w_conc = check_positive(w_concentration, "w_concentration", shape=(K,)) * np.ones(K)
+    lkj_eta = check_positive(lkj_eta, "lkj_eta")
     features = check_names(feature_names, "feature_names", d, "x")
     coords = {"component": np.arange(K), "feature": features, "feature_bis": features}
 
@@ -151,7 +153,11 @@ def mv_normal_mixture(
         X_data = pm.Data("X", X, dims=("obs_id", "feature"))
         w = pm.Dirichlet("w", a=w_conc, dims="component")
         mu = pm.Normal(
-            "mu", mu_loc, mu_scale, dims=("component", "feature"), transform=_first_col(K)
+            "mu",
+            mu_loc,
+            mu_scale,
+            dims=("component", "feature"),
+            **_ordering(K, _OrderedFirstColumn()),
         )
         if covariance == "full":
             chol = pt.stack([_lkj_chol(k, d, lkj_eta, sigma_scale[k]) for k in range(K)])
@@ -179,7 +185,7 @@ def _lkj_chol(k: int, d: int, eta: float, sd_scale: np.ndarray):
         sd_dist=pm.HalfNormal.dist(sd_scale, shape=d),
         compute_corr=False,
     )
-    return pm.expand_packed_triangular(d, packed, lower=True)
+    return pm.math.expand_packed_triangular(d, packed, lower=True)
 
 
 class _OrderedFirstColumn(Transform):
@@ -206,12 +212,9 @@ class _OrderedFirstColumn(Transform):
         return pt.sum(value[..., 1:, 0], axis=-1)
 
 
-def _ordered_or_none(K: int):
-    return ordered if K > 1 else None
-
-
-def _first_col(K: int):
-    return _OrderedFirstColumn() if K > 1 else None
+def _ordering(K: int, transform) -> dict:
+    """The ``transform`` keyword for the means: ordering only matters with two components."""
+    return {"transform": transform} if K > 1 else {}
 
 
 def _data_scale(x: np.ndarray) -> float:

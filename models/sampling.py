@@ -202,33 +202,42 @@ def _sample_pymc(model, run, progressbar, target_accept):
 def _log_likelihood(model, idata) -> tuple[xr.Dataset, float, bool]:
     """Pointwise log-likelihood of every draw, with a cached compiled function.
 
-    Returns the dataset, the compile time and whether this call compiled.
-
     ``pm.compute_log_likelihood`` compiles a new function on every call; this is the same
-    computation with the compilation paid once per model.
+    computation with the compilation paid once per model. Returns the dataset, the compile
+    time and whether this call compiled.
     """
-    fn, compile_time, compiled = _cached(_LOGLIK, model, "log_likelihood", _compile_loglik)
-    posterior = idata.posterior.to_dataset()[[rv.name for rv in model.free_RVs]]
+    (plain, fn), compile_time, compiled = _cached(_LOGLIK, model, "log_likelihood", _compile_loglik)
+    # The function belongs to a copy of the model with its own data containers: give them
+    # the model's current data (set_data may have changed it).
+    for var in model.data_vars:
+        plain[var.name].set_value(var.get_value())
+    free = [rv.name for rv in model.free_RVs]
     # The compiled function trusts its inputs after the first call: give it its own dtypes.
-    posterior = posterior.astype({rv.name: rv.type.dtype for rv in model.free_RVs}, copy=False)
-    observed = [rv.name for rv in model.observed_RVs]
+    posterior = idata.posterior.to_dataset()[free].astype(
+        {rv.name: rv.type.dtype for rv in model.free_RVs}, copy=False
+    )
     coords = {name: np.asarray(v) for name, v in model.coords.items() if v is not None}
     dims = {name: list(d) for name, d in model.named_vars_to_dims.items()}
     loglik = apply_function_over_dataset(
-        fn, posterior, output_var_names=observed, dims=dims, coords=coords, progressbar=False
+        fn,
+        posterior,
+        output_var_names=[rv.name for rv in model.observed_RVs],
+        dims=dims,
+        coords=coords,
+        progressbar=False,
     )
     return loglik, compile_time, compiled
 
 
 def _compile_loglik(model):
-    # The posterior holds constrained values, so the function takes them untransformed. The
-    # data containers stay the model's own shared variables: set_data reaches this function.
+    # The posterior holds constrained values, so the function takes them untransformed.
     plain = remove_value_transforms(model)
-    return plain.compile_fn(
+    fn = plain.compile_fn(
         inputs=plain.value_vars,
         outs=plain.logp(vars=list(plain.observed_RVs), sum=False),
         on_unused_input="ignore",
     )
+    return plain, fn
 
 
 def _cached(cache, model, kind, build):

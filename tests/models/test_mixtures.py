@@ -6,6 +6,12 @@ import pytest
 import models
 
 
+def _assert_close(actual, expected, tolerance):
+    """Elementwise ``|actual - expected| <= tolerance`` (one tolerance per element)."""
+    actual, expected = np.asarray(actual), np.asarray(expected)
+    assert (np.abs(actual - expected) <= np.asarray(tolerance)).all(), (actual, expected)
+
+
 def _means(idata, name):
     return idata.posterior[name].mean(("chain", "draw")).values
 
@@ -22,8 +28,8 @@ def test_1d_lecture_case_recovers_truth(fit_1d):
     # about three standard errors of the per-component MLE at this n: sd / sqrt(100) for a
     # mean, sd / sqrt(200) for an sd, sqrt(0.25 / 200) for a weight.
     np.testing.assert_allclose(_means(fit_1d, "w"), [0.5, 0.5], atol=0.11)
-    np.testing.assert_allclose(_means(fit_1d, "mu"), [0.0, 10.0], atol=[0.9, 0.3])
-    np.testing.assert_allclose(_means(fit_1d, "sigma"), [3.0, 1.0], atol=[0.65, 0.22])
+    _assert_close(_means(fit_1d, "mu"), [0.0, 10.0], [0.9, 0.3])
+    _assert_close(_means(fit_1d, "sigma"), [3.0, 1.0], [0.65, 0.22])
 
 
 def test_1d_lecture_case_converges(fit_1d):
@@ -75,10 +81,10 @@ def test_2d_responsibilities_match_a_direct_computation(fit_2d_diag, lecture_2d)
 
     mean, sd = models.posterior_responsibilities(fit_2d_diag, lecture_2d)
     assert mean.shape == sd.shape == (150, 2)
-    post = fit_2d_diag.posterior.isel(chain=0, draw=slice(0, 5))
+    post = fit_2d_diag.posterior.isel(chain=[0], draw=slice(0, 5))
     direct = []
     for i in range(5):
-        w, mu, cov = (post[v].isel(draw=i).values for v in ("w", "mu", "cov"))
+        w, mu, cov = (post[v].isel(chain=0, draw=i).values for v in ("w", "mu", "cov"))
         dens = np.column_stack(
             [w[k] * multivariate_normal(mu[k], cov[k]).pdf(lecture_2d) for k in range(2)]
         )

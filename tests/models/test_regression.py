@@ -38,24 +38,39 @@ def test_linear_weak_priors_give_least_squares(linear_fit, regression_data):
     _, idata = linear_fit
     assert models.diagnostics(idata).ok
     post = idata.posterior.mean(("chain", "draw"))
-    # Posterior sds are ~0.05-0.3 here; Monte Carlo error and prior shrinkage are far smaller.
-    np.testing.assert_allclose(post["alpha"], coef[0], atol=0.05)
-    np.testing.assert_allclose(post["beta"], coef[1:], atol=0.01)
+    sd = idata.posterior.std(("chain", "draw"))
+    # The weak prior moves the mean by a small fraction of a posterior sd, and so does the
+    # Monte Carlo error (sd / sqrt(ESS), ESS ~ 1000 or more).
+    assert abs(float(post["alpha"]) - coef[0]) < 0.15 * float(sd["alpha"])
+    assert (np.abs(post["beta"].values - coef[1:]) < 0.15 * sd["beta"].values).all()
     sigma_ls = np.sqrt(rss[0] / (len(y) - 3))
     np.testing.assert_allclose(post["sigma"], sigma_ls, rtol=0.05)
 
 
 @pytest.mark.slow
-def test_logistic_recovers_coefficients():
+def test_logistic_weak_priors_give_the_mle():
+    from scipy.optimize import minimize
+    from scipy.special import log_expit
+
     rng = np.random.default_rng(8)
     X = rng.normal(0.0, 1.0, size=(400, 2))
     y = rng.random(400) < 1 / (1 + np.exp(-(0.5 + X @ np.array([1.5, -1.0]))))
+    design = np.column_stack([np.ones(400), X])
+
+    def neg_loglik(b):
+        eta = design @ b
+        return -np.sum(np.where(y, log_expit(eta), log_expit(-eta)))
+
+    mle = minimize(neg_loglik, np.zeros(3), method="BFGS").x
     model = models.logistic_regression(X, y)
     idata = models.sample(model, random_seed=2, **RUN)
     assert models.diagnostics(idata).ok
     post = idata.posterior.mean(("chain", "draw"))
-    np.testing.assert_allclose(post["alpha"], 0.5, atol=0.3)
-    np.testing.assert_allclose(post["beta"], [1.5, -1.0], atol=0.4)
+    sd = idata.posterior.std(("chain", "draw"))
+    # The 2.5-sd logit prior shrinks a little; the posterior mean also sits a bit off the
+    # mode because the likelihood is skewed. Both stay well inside half a posterior sd.
+    assert abs(float(post["alpha"]) - mle[0]) < 0.5 * float(sd["alpha"])
+    assert (np.abs(post["beta"].values - mle[1:]) < 0.5 * sd["beta"].values).all()
 
 
 def test_logistic_structure():

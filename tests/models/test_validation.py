@@ -32,6 +32,7 @@ def nothing_compiles():
         (lambda: models.mv_normal_mixture(X2[:1], 2), r"X has 1 rows"),
         (lambda: models.mv_normal_mixture(np.ones((3, 2, 2)), 2), "X must be"),
         (lambda: models.mv_normal_mixture(X2, 2, feature_names=["a"]), "feature_names"),
+        (lambda: models.mv_normal_mixture(X2, 2, lkj_eta=0.0), "lkj_eta"),
         (lambda: models.linear_regression(X2, np.ones(19)), "y has 19 entries"),
         (lambda: models.linear_regression(X2, np.full(20, np.nan)), "y contains"),
         (lambda: models.linear_regression(X2, np.ones(20), prior_scale=0), "prior_scale"),

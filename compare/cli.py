@@ -1,0 +1,135 @@
+"""Command line: ``python -m compare list`` and ``python -m compare run [CASE ...]``.
+
+Exit codes: 0 on success, 2 for a usage error (unknown case or option, as argparse does),
+1 when a comparison fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from .cases import CASES
+
+__all__ = ["main"]
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer; got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer; got {value}")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0; got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0; got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m compare",
+        description="EM / maximum likelihood beside PyMC posteriors, case by case.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{list,run}")
+    sub.add_parser("list", help="list the cases with one-line descriptions")
+    run = sub.add_parser(
+        "run",
+        help="fit cases and write the report",
+        description=f"Fit cases by EM and by PyMC and write a report. Cases: {', '.join(CASES)}.",
+    )
+    run.add_argument("cases", nargs="*", metavar="CASE", help="cases to run (default: all)")
+    run.add_argument("--out", default="reports", help="report directory (default: reports)")
+    run.add_argument("--seed", type=_non_negative_int, default=0)
+    run.add_argument("--draws", type=_positive_int, default=1000)
+    run.add_argument("--tune", type=_positive_int, default=1000)
+    run.add_argument("--chains", type=_positive_int, default=4)
+    run.add_argument("--sampler", choices=("nutpie", "pymc"), default="nutpie")
+    run.add_argument(
+        "--method",
+        choices=("numpy", "marsaglia"),
+        default="numpy",
+        help="how standard normals are drawn for the data (default: numpy)",
+    )
+    run.add_argument(
+        "--quick", action="store_true", help="at most 500 draws, 500 tuning steps, 2 chains"
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors (and 0 for --help)
+        return int(exc.code or 0)
+    if args.command == "list":
+        width = max(map(len, CASES))
+        for case in CASES.values():
+            print(f"{case.name:<{width}}  {case.description}")
+        return 0
+
+    unknown = [c for c in args.cases if c not in CASES]
+    if unknown:
+        print(
+            f"python -m compare run: error: unknown case(s): {', '.join(unknown)}\n"
+            f"valid cases: {', '.join(CASES)}",
+            file=sys.stderr,
+        )
+        return 2
+    names = list(dict.fromkeys(args.cases)) or list(CASES)
+    return _run(names, args)
+
+
+def _run(names: list[str], args) -> int:
+    from .comparison import run
+    from .report import write_report
+
+    start = time.perf_counter()
+    results, failed = [], []
+    for i, name in enumerate(names, 1):
+        print(f"[{i}/{len(names)}] {name} ...", end=" ", flush=True)
+        t0 = time.perf_counter()
+        try:
+            result = run(
+                name,
+                seed=args.seed,
+                draws=args.draws,
+                tune=args.tune,
+                chains=args.chains,
+                sampler=args.sampler,
+                quick=args.quick,
+                method=args.method,
+            )
+        except Exception as exc:
+            # One broken case must not cost the others their report; the exit code says so.
+            failed.append(name)
+            print(f"FAILED: {type(exc).__name__}: {exc}", flush=True)
+            continue
+        results.append(result)
+        t = result.timings
+        status = "ok" if result.converged else "WARNING: not converged"
+        print(
+            f"{time.perf_counter() - t0:.1f} s (compile {t['compile']:.1f} s, sampling "
+            f"{t['sampling']:.1f} s) {status}",
+            flush=True,
+        )
+    print("writing report ...", end=" ", flush=True)
+    t0 = time.perf_counter()
+    index = write_report(results, args.out, total_time=time.perf_counter() - start)
+    print(f"{time.perf_counter() - t0:.1f} s")
+    print(f"total {time.perf_counter() - start:.1f} s; report: {index}")
+    if failed:
+        print(f"failed case(s), not in the report: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0

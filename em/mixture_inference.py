@@ -1,0 +1,313 @@
+"""Standard errors of a Gaussian-mixture MLE from the observed information.
+
+Method
+------
+The observed information is minus the Hessian of the marginal (observed-data)
+log-likelihood ``l(theta) = sum_n log sum_k w_k N(x_n | mu_k, Sigma_k)`` at the fitted
+parameters, in an unconstrained parametrisation ``theta``:
+
+- weights: ``K - 1`` log-ratios ``eta_k = log(w_k / w_K)`` (softmax back), so the
+  constraint ``sum w = 1`` is built in and steps never leave the simplex;
+- means: as they are;
+- covariances: the lower Cholesky factor ``L`` (``Sigma = L L^T``) with its diagonal on
+  the log scale (``full``: one per component, ``tied``: one); log-variances for ``diag``
+  and ``spherical``. Steps never leave the positive-definite cone.
+
+The score ``dl/dtheta`` is analytic (responsibility-weighted complete-data scores, Fisher's
+identity); the Hessian is its central-difference Jacobian with step
+``eps^(1/3) * scale_i`` per coordinate (``scale_i`` the component standard deviation for a
+mean or a Cholesky off-diagonal, 1 for log-scale and log-ratio coordinates), which makes
+the truncation and the rounding error both about ``1e-10`` relative. The inverse
+information is mapped back to weights, means and covariances by the delta method with the
+Jacobian of the (analytic) map ``theta -> (w, mu, Sigma)``, computed exactly by complex
+steps. At a maximum the result does not depend on the parametrisation.
+
+Intervals are Wald intervals ``estimate +/- z se`` on the natural scale (they can cross 0
+or 1 for a weight near the boundary). The method is asymptotic: compare with
+:func:`em.bootstrap` at small ``N``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from . import _gaussian as g
+from ._validation import check_array, check_level
+from .inference import InferenceTable, wald_table
+
+METHOD = "observed-information"
+# Scaled information eigenvalues below this fraction of the largest count as zero: the
+# parameters along those directions are not identified by the data (to working accuracy).
+_RCOND = 1e-10
+_STEP = np.finfo(float).eps ** (1 / 3)
+# Warn when the fitted point is this many standard errors (one Newton step) from the
+# maximum: the information is then evaluated at the wrong place.
+_MAX_NEWTON_STEP = 0.25
+
+
+class SingularInformationWarning(UserWarning):
+    """The observed information is (near-)singular or not positive definite."""
+
+
+def mixture_inference(estimator: Any, X: Any, *, level: float = 0.95) -> InferenceTable:
+    """Observed-information standard errors and Wald intervals of a fitted Gaussian mixture.
+
+    Parameters
+    ----------
+    estimator : fitted Gaussian mixture
+        Anything with ``weights_`` (K,), ``means_`` (K, D), ``covariances_`` (``full``
+        (K, D, D), ``tied`` (D, D), ``diag`` (K, D), ``spherical`` (K,)),
+        ``covariance_type`` and ``n_components``; e.g. :class:`em.GaussianMixtureEM`.
+    X : array-like of shape (N, D) or (N,)
+        The data it was fitted to.
+    level : float, default=0.95
+
+    Returns
+    -------
+    InferenceTable
+        ``weights`` (K,), ``means`` (K, D) and ``covariances`` (the shape of
+        ``covariances_``), method ``"observed-information"``. With ``K = 1`` the weight is
+        fixed at 1 with standard error 0.
+
+    Warns
+    -----
+    SingularInformationWarning
+        When the information is not numerically positive definite (a component with
+        almost no weight or data, two identical components, a saddle point): the
+        parameters that depend on the unidentified directions get ``se = inf`` (and
+        infinite intervals), the others their finite standard errors; nothing is NaN.
+        Also when the fit is more than a quarter of a standard error from the maximum
+        (not converged), since the information is then evaluated at the wrong point.
+    """
+    level = check_level(level)
+    weights = np.asarray(estimator.weights_, float)
+    means = np.asarray(estimator.means_, float)
+    covariances = np.asarray(estimator.covariances_, float)
+    covariance_type = estimator.covariance_type
+    n_components, n_features = means.shape
+    X = check_array(X, "X")
+    if X.shape[1] != n_features:
+        raise ValueError(f"X has {X.shape[1]} features but the mixture has {n_features}")
+
+    model = _Parametrisation(covariance_type, n_components, n_features)
+    theta = model.pack(weights, means, covariances)
+    steps = _STEP * model.scales(covariances)
+    hessian = np.empty((theta.size, theta.size))
+    for i in range(theta.size):
+        shift = np.zeros_like(theta)
+        shift[i] = steps[i]
+        hessian[:, i] = (model.score(theta + shift, X) - model.score(theta - shift, X)) / (
+            2 * steps[i]
+        )
+    information = -(hessian + hessian.T) / 2
+
+    jacobian = model.jacobian(theta)
+    cov_phi, unidentified = _delta_method(information, jacobian)
+    se = np.sqrt(np.clip(np.diag(cov_phi), 0.0, None))
+    se[unidentified] = np.inf
+    names = model.names(covariances.shape)
+    if unidentified.any():
+        listed = ", ".join(names[i] for i in np.flatnonzero(unidentified)[:8])
+        warnings.warn(
+            f"mixture_inference: the observed information is singular or not positive "
+            f"definite at the fitted parameters (e.g. a component with almost no weight, two "
+            f"coinciding components, or a saddle point), so {int(unidentified.sum())} "
+            f"parameter(s) are not identified and get se=inf: {listed}",
+            SingularInformationWarning,
+            stacklevel=2,
+        )
+    else:
+        newton = np.linalg.solve(information, model.score(theta, X))
+        theta_se = np.sqrt(np.diag(np.linalg.inv(information)))
+        worst = float(np.max(np.abs(newton) / theta_se))
+        if worst > _MAX_NEWTON_STEP or not getattr(estimator, "converged_", True):
+            warnings.warn(
+                f"mixture_inference: the fitted parameters are {worst:.2g} standard errors "
+                "(one Newton step) from the maximum of the likelihood; the fit has not "
+                "converged (lower tol or raise max_iter), so the standard errors are "
+                "approximate",
+                SingularInformationWarning,
+                stacklevel=2,
+            )
+    estimates = {"weights": weights, "means": means, "covariances": covariances}
+    sizes = np.cumsum([weights.size, means.size])
+    standard_errors = {
+        "weights": se[: sizes[0]],
+        "means": se[sizes[0] : sizes[1]].reshape(means.shape),
+        "covariances": se[sizes[1] :].reshape(covariances.shape),
+    }
+    return wald_table(estimates, standard_errors, level=level, method=METHOD)
+
+
+def _delta_method(information: np.ndarray, jacobian: np.ndarray):
+    """``J I^{-1} J^T`` and which rows of ``J`` touch a (near-)null direction of ``I``.
+
+    The information is first scaled to unit diagonal, so the eigenvalue test measures
+    identifiability rather than the units of the parameters.
+
+    Returns
+    -------
+    covariance : ndarray of shape (m, m)
+    unidentified : ndarray of bool, shape (m,)
+    """
+    diag = np.sqrt(np.abs(np.diag(information)))
+    diag[diag == 0] = 1.0
+    scaled = information / np.outer(diag, diag)
+    eigenvalues, vectors = np.linalg.eigh(scaled)
+    good = eigenvalues > _RCOND * max(eigenvalues[-1], 0.0)
+    J = jacobian / diag  # J D^{-1}: into the scaled coordinates
+    projected = J @ vectors
+    covariance = (projected[:, good] / eigenvalues[good]) @ projected[:, good].T
+    # A row that moves along a bad direction has unbounded variance.
+    norms = np.linalg.norm(J, axis=1)
+    unidentified = np.any(
+        np.abs(projected[:, ~good]) > 1e-8 * np.maximum(norms, np.finfo(float).tiny)[:, None],
+        axis=1,
+    )
+    return covariance, unidentified
+
+
+class _Parametrisation:
+    """The unconstrained coordinates ``theta`` of a Gaussian mixture and the analytic score."""
+
+    def __init__(self, covariance_type: str, n_components: int, n_features: int):
+        if covariance_type not in g.COVARIANCE_TYPES:
+            raise ValueError(
+                f"covariance_type={covariance_type!r} is not supported; accepted: "
+                f"{', '.join(map(repr, g.COVARIANCE_TYPES))}"
+            )
+        self.covariance_type = covariance_type
+        self.K = n_components
+        self.D = n_features
+        self.tril = np.tril_indices(n_features)
+        self.on_diagonal = self.tril[0] == self.tril[1]
+
+    # -------------------------------------------------------------- packing
+
+    def pack(self, weights, means, covariances) -> np.ndarray:
+        eta = np.log(weights[:-1]) - np.log(weights[-1])
+        ct = self.covariance_type
+        if ct in ("full", "tied"):
+            stack = covariances[None] if ct == "tied" else covariances
+            chol = np.linalg.cholesky(stack)
+            entries = chol[:, self.tril[0], self.tril[1]]
+            entries[:, self.on_diagonal] = np.log(entries[:, self.on_diagonal])
+            cov_params = entries.ravel()
+        else:
+            cov_params = np.log(covariances).ravel()
+        return np.concatenate([eta, means.ravel(), cov_params])
+
+    def unpack(self, theta: np.ndarray):
+        """``(weights (K,), means (K, D), covariances)``; complex-safe (no abs, no max)."""
+        K, D = self.K, self.D
+        eta = np.concatenate([theta[: K - 1], np.zeros(1, dtype=theta.dtype)])
+        # Shift by the real part only, so complex-step differentiation stays analytic.
+        expo = np.exp(eta - np.max(eta.real))
+        weights = expo / expo.sum()
+        means = theta[K - 1 : K - 1 + K * D].reshape(K, D)
+        rest = theta[K - 1 + K * D :]
+        ct = self.covariance_type
+        if ct in ("full", "tied"):
+            entries = rest.reshape(-1, self.tril[0].size).copy()
+            entries[:, self.on_diagonal] = np.exp(entries[:, self.on_diagonal])
+            chol = np.zeros((entries.shape[0], D, D), dtype=theta.dtype)
+            chol[:, self.tril[0], self.tril[1]] = entries
+            covariances = chol @ np.swapaxes(chol, 1, 2)  # transpose, not conjugate
+            return weights, means, covariances[0] if ct == "tied" else covariances
+        covariances = np.exp(rest)
+        return weights, means, covariances.reshape(K, D) if ct == "diag" else covariances
+
+    def scales(self, covariances: np.ndarray) -> np.ndarray:
+        """Natural scale of each coordinate, for the finite-difference steps."""
+        K, D = self.K, self.D
+        ct = self.covariance_type
+        if ct == "full":
+            sd = np.sqrt(np.diagonal(covariances, axis1=1, axis2=2))
+        elif ct == "tied":
+            sd = np.broadcast_to(np.sqrt(np.diag(covariances)), (K, D))
+        elif ct == "diag":
+            sd = np.sqrt(covariances)
+        else:
+            sd = np.broadcast_to(np.sqrt(covariances)[:, None], (K, D))
+        if ct in ("full", "tied"):
+            stack = sd[:1] if ct == "tied" else sd
+            cov_scales = np.where(self.on_diagonal, 1.0, stack[:, self.tril[0]]).ravel()
+        else:
+            cov_scales = np.ones(K * D if ct == "diag" else K)
+        return np.concatenate([np.ones(K - 1), sd.ravel(), cov_scales])
+
+    def names(self, covariance_shape: tuple[int, ...]) -> list[str]:
+        shapes = (
+            ("weights", (self.K,)),
+            ("means", (self.K, self.D)),
+            ("covariances", covariance_shape),
+        )
+        return [
+            f"{name}[{', '.join(map(str, index))}]"
+            for name, shape in shapes
+            for index in np.ndindex(shape)
+        ]
+
+    def jacobian(self, theta: np.ndarray) -> np.ndarray:
+        """``d(weights, means, covariances)/dtheta`` by complex steps (exact); (m, P)."""
+        h = 1e-30
+        columns = []
+        for i in range(theta.size):
+            shifted = theta.astype(complex)
+            shifted[i] += 1j * h
+            columns.append(np.concatenate([a.ravel() for a in self.unpack(shifted)]).imag / h)
+        return np.column_stack(columns)
+
+    # -------------------------------------------------------------- score
+
+    def score(self, theta: np.ndarray, X: np.ndarray) -> np.ndarray:
+        """Gradient of the total log-likelihood with respect to ``theta``; shape (P,).
+
+        Fisher's identity: the observed-data score is the responsibility-weighted sum of
+        the complete-data scores of each component.
+        """
+        weights, means, covariances = self.unpack(theta)
+        ct = self.covariance_type
+        prec_chol, singular = g.compute_precision_cholesky(covariances, ct)
+        if singular.any():
+            raise ValueError("mixture_inference: a covariance is singular at the fitted values")
+        log_joint = g.weighted_log_density(X, weights, means, prec_chol, ct)
+        resp = np.exp(log_joint - g.logsumexp_rows(log_joint)[:, None])  # (N, K)
+        nk = resp.sum(axis=0)
+        score_eta = (nk - len(X) * weights)[:-1]
+
+        K, D = self.K, self.D
+        weighted_sum = resp.T @ X  # (K, D)
+        residual_sum = weighted_sum - nk[:, None] * means  # sum_n r_nk (x_n - mu_k)
+        if ct in ("full", "tied"):
+            precisions = prec_chol @ np.swapaxes(prec_chol, -1, -2)  # U U^T
+            if ct == "tied":
+                precisions = np.broadcast_to(precisions, (K, D, D))
+            score_means = np.einsum("kij,kj->ki", precisions, residual_sum)
+            # G_k = 1/2 (P S_k P - n_k P), S_k the weighted scatter about mu_k.
+            grads = np.empty((K, D, D))
+            for k in range(K):
+                diff = X - means[k]
+                scatter = (resp[:, k] * diff.T) @ diff
+                P = precisions[k]
+                grads[k] = 0.5 * (P @ scatter @ P - nk[k] * P)
+            chols = np.linalg.cholesky(covariances[None] if ct == "tied" else covariances)
+            if ct == "tied":
+                grads = grads.sum(axis=0, keepdims=True)
+            # d/dL tr(G L L^T) = 2 G L; the log-diagonal picks up a factor L_ii.
+            dL = 2 * grads @ chols
+            entries = dL[:, self.tril[0], self.tril[1]]
+            diag_chol = chols[:, self.tril[0], self.tril[1]][:, self.on_diagonal]
+            entries[:, self.on_diagonal] *= diag_chol
+            score_cov = entries.ravel()
+        else:
+            variances = covariances[:, None] if ct == "spherical" else covariances
+            variances = np.broadcast_to(variances, (K, D))
+            score_means = residual_sum / variances
+            squares = np.stack([resp[:, k] @ np.square(X - means[k]) for k in range(K)])  # (K, D)
+            per_feature = 0.5 * (squares / variances - nk[:, None])
+            score_cov = (per_feature.sum(axis=1) if ct == "spherical" else per_feature).ravel()
+        return np.concatenate([score_eta, score_means.ravel(), score_cov])

@@ -1,0 +1,75 @@
+import numpy as np
+import pytest
+
+from compare import CASES, get_case
+from compare.cases import Case
+
+EXPECTED = {
+    "lecture-1d", "lecture-1d-close", "lecture-2d", "three-1d", "worked-example",
+    "regression", "logistic", "families",
+}  # fmt: skip
+
+
+def test_registry_has_every_case():
+    assert set(CASES) == EXPECTED
+    for case in CASES.values():
+        assert case.description and case.prior_note
+        assert case.kind in ("mixture", "linear", "logistic", "categorical")
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_generate_shapes_and_seeds(name):
+    case = CASES[name]
+    a, b, c = case.generate(0, "numpy"), case.generate(0, "numpy"), case.generate(1, "numpy")
+    np.testing.assert_array_equal(a.X, b.X)
+    if case.kind == "mixture":
+        K = case.n_components
+        assert a.X.ndim == 2 and a.labels.shape == (a.X.shape[0],)
+        assert set(np.unique(a.labels)) == set(range(K))
+        if case.truth is not None:
+            t = case.truth
+            d = a.X.shape[1]
+            assert t["weights"].shape == (K,) and np.isclose(t["weights"].sum(), 1)
+            assert t["means"].shape == (K, d) and t["covariances"].shape == (K, d, d)
+            np.testing.assert_allclose(np.bincount(a.labels) / len(a.labels), t["weights"])
+            assert not np.array_equal(a.X, c.X)
+    elif case.kind in ("linear", "logistic"):
+        assert a.X.shape == (a.y.shape[0], 1)
+        assert not np.array_equal(a.y, c.y)
+        if case.kind == "logistic":
+            assert set(np.unique(a.y)) <= {0.0, 1.0}
+    else:
+        np.testing.assert_array_equal(a.X, [1000, 90000, 6000, 3000])
+        np.testing.assert_allclose(case.truth["p"], [0.01, 0.9, 0.06, 0.03])
+
+
+def test_lecture_1d_data_look_like_the_lecture():
+    data = CASES["lecture-1d"].generate(0, "marsaglia")
+    blue, red = data.x1d[data.labels == 0], data.x1d[data.labels == 1]
+    assert len(blue) == len(red) == 100
+    assert abs(blue.mean()) < 1.0 and abs(red.mean() - 10) < 0.4
+    assert 2.4 < blue.std() < 3.6 and 0.75 < red.std() < 1.25
+
+
+def test_worked_example_is_the_five_points():
+    data = CASES["worked-example"].generate(3, "numpy")
+    np.testing.assert_array_equal(data.x1d, [0.9, 0.7, 1.2, 2.4, 1.8])
+    assert CASES["worked-example"].truth is None
+
+
+def test_get_case_unknown_lists_valid_names():
+    with pytest.raises(ValueError, match="lecture-1d, lecture-1d-close"):
+        get_case("lecture-3d")
+    assert get_case(CASES["regression"]) is CASES["regression"]
+    assert isinstance(get_case("families"), Case)
+
+
+def test_model_keys_share_only_what_can_be_shared():
+    one, close = CASES["lecture-1d"], CASES["lecture-1d-close"]
+    assert one.model_key(one.generate(0)) == close.model_key(close.generate(5))
+    worked = CASES["worked-example"]
+    assert worked.model_key(worked.generate(0)) != one.model_key(one.generate(0))
+    reg = CASES["regression"]
+    # Priors scaled to the data: another data set must not reuse the model.
+    assert reg.model_key(reg.generate(0)) != reg.model_key(reg.generate(1))
+    assert reg.model_key(reg.generate(0)) == reg.model_key(reg.generate(0))

@@ -1,0 +1,70 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from compare import CASES
+from compare.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_list(capsys):
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    for name in CASES:
+        assert name in out
+
+
+def test_unknown_case_exits_2_and_lists_valid(capsys, tmp_path):
+    assert main(["run", "lecture-1d", "lecture-9d", "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert "lecture-9d" in err and ", ".join(CASES) in err
+    assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", "--sampler", "metropolis"],
+        ["run", "--draws", "0"],
+        ["run", "--chains", "x"],
+        ["run", "--bogus"],
+        ["frobnicate"],
+        [],
+    ],
+)
+def test_bad_options_exit_2(argv, capsys):
+    assert main(argv) == 2
+    assert "usage" in capsys.readouterr().err
+
+
+def test_bad_sampler_message_lists_choices(capsys):
+    main(["run", "--sampler", "metropolis"])
+    assert "nutpie" in capsys.readouterr().err
+
+
+def test_module_entry_point_exit_code():
+    proc = subprocess.run(
+        [sys.executable, "-m", "compare", "run", "no-such-case"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert "valid cases" in proc.stderr
+
+
+def test_run_rejects_bad_settings_before_fitting():
+    import compare
+
+    with pytest.raises(ValueError, match="nutpie, pymc"):
+        compare.run("lecture-1d", sampler="gibbs")
+    with pytest.raises(ValueError, match="numpy, marsaglia"):
+        compare.run("lecture-1d", method="box-muller")
+    with pytest.raises(ValueError, match="draws"):
+        compare.run("lecture-1d", draws=0)
+    with pytest.raises(ValueError, match="valid cases"):
+        compare.run("nope")
