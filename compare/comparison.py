@@ -297,7 +297,8 @@ def log_likelihood(kind: str, data: Dataset, params: dict[str, np.ndarray]) -> f
         )
     if kind == "logistic":
         return M.logistic_log_likelihood(data.X, data.y, params["intercept"], params["coef"])
-    return M.categorical_log_likelihood(data.X, params["p"], multinomial_coefficient=True)
+    # Without the multinomial coefficient, as the lecture (and em.CategoricalMLE) write it.
+    return M.categorical_log_likelihood(data.X, params["p"])
 
 
 def _metrics(case, data, em_fit, em_params, posterior, responsibilities, variants) -> dict:

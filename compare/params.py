@@ -101,12 +101,12 @@ def em_parameters(kind: str, estimator, table) -> tuple[dict[str, dict[str, np.n
     method = "unavailable" if table is None else ", ".join(sorted({r.method for r in table}))
     out: dict[str, dict[str, np.ndarray]] = {}
 
-    def put(name, estimate):
+    def put(name, estimate, table_name=None):
         estimate = np.asarray(estimate, float)
         fields = {"estimate": estimate}
         for f in ("se", "lower", "upper"):
             # Table shapes may differ by a length-1 axis (1-D means (K, 1) vs (K,)).
-            fields[f] = _field(table, name, f, estimate.shape)
+            fields[f] = _field(table, table_name or name, f, estimate.shape)
         out[name] = fields
 
     if kind == "mixture":
@@ -140,7 +140,7 @@ def em_parameters(kind: str, estimator, table) -> tuple[dict[str, dict[str, np.n
         put("intercept", np.ravel(estimator.intercept_)[0])
         put("coef", np.ravel(estimator.coef_))
     elif kind == "categorical":
-        put("p", _category_probabilities(estimator))
+        put("p", _category_probabilities(estimator), table_name="probabilities")
     else:
         raise ValueError(f"unknown kind {kind!r}")
     return out, method

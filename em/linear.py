@@ -142,8 +142,8 @@ class LinearRegressionMLE(BaseEstimator):
         Standard errors from ``s^2 (A^T A)^{-1}`` with ``s^2 = RSS / (n - q)`` (``q``
         parameters including the intercept), the unbiased variance, as statsmodels' OLS
         ``bse``; computed from the QR factor of the (centred) design whatever ``method``
-        found the coefficients, so they never square the condition number. NaN intercept
-        error when ``fit_intercept=False`` is avoided: it is 0.0 and not in the table.
+        found the coefficients, so they never square the condition number. Without an
+        intercept ``intercept_stderr_`` is 0.0 and the table has no ``intercept`` row.
     df_resid_ : int
         ``n - q``.
     inference_ : InferenceTable

@@ -189,7 +189,6 @@ class LogisticRegressionMLE(BaseEstimator):
         info = A.T @ (_variance(eta)[:, None] * A)
         cov_z = _inverse_information(info, owner)
         # Original units: a linear map T of the standardised coefficients.
-        q = A.shape[1]
         T = np.diag(np.r_[1.0, 1.0 / scaler.scale] if self.fit_intercept else 1.0 / scaler.scale)
         if self.fit_intercept:
             T[0, 1:] = -scaler.center / scaler.scale
@@ -197,7 +196,8 @@ class LogisticRegressionMLE(BaseEstimator):
         self.covariance_ = T @ cov_z @ T.T
         se = np.sqrt(np.diag(self.covariance_))
         if not (np.isfinite(theta).all() and np.isfinite(se).all()):  # pragma: no cover
-            raise ValueError(f"{owner}: the fit produced non-finite estimates (q={q})")
+            # Guaranteed not to happen by the separation stop; never return inf or NaN.
+            raise ValueError(f"{owner}: the fit produced non-finite estimates")
         if self.fit_intercept:
             self.intercept_, self.coef_ = float(theta[0]), theta[1:]
             self.intercept_stderr_, self.coef_stderr_ = float(se[0]), se[1:]

@@ -82,6 +82,10 @@ def test_bad_input_names_the_argument(X, match):
 def test_affine_equivariance(shift, scale, seed):
     x = np.random.default_rng(seed).normal(size=30)
     base, moved = GaussianMLE().fit(x), GaussianMLE().fit(shift + scale * x)
-    assert moved.mean_[0] == pytest.approx(shift + scale * base.mean_[0], abs=1e-9 * (1 + abs(shift)))
+    assert moved.mean_[0] == pytest.approx(
+        shift + scale * base.mean_[0], abs=1e-9 * (1 + abs(shift))
+    )
     assert moved.variance_[0] == pytest.approx(scale**2 * base.variance_[0], rel=1e-8)
-    assert moved.inference_["mean"].se == pytest.approx(scale * base.inference_["mean"].se, rel=1e-8)
+    assert moved.inference_["mean"].se == pytest.approx(
+        scale * base.inference_["mean"].se, rel=1e-8
+    )

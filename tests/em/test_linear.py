@@ -141,7 +141,7 @@ def test_descent_warns_at_max_epochs_and_refuses_to_diverge():
     X, y = simulated()
     with pytest.warns(ConvergenceWarning, match="max_epochs=3"):
         LinearRegressionMLE("gradient_descent", max_epochs=3).fit(X, y)
-    with pytest.raises(ValueError, match="diverged.*smaller learning_rate"):
+    with pytest.raises(ValueError, match=r"diverged.*smaller learning_rate"):
         LinearRegressionMLE("gradient_descent", learning_rate=10.0).fit(X, y)
 
 
