@@ -282,8 +282,8 @@ def _summary_rows(result) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def _posterior_netcdf(result, path: Path) -> str:
-    """Write the sampled DataTree; returns a note when only part of it could be written."""
+def _write_posterior_netcdf(result, path: Path) -> None:
+    """Write the sampled DataTree (every group) as NetCDF4 through h5netcdf."""
     tree = result.bayes.idata.copy()
     # NetCDF attributes cannot be booleans or None.
     for node in tree.subtree:
@@ -292,17 +292,7 @@ def _posterior_netcdf(result, path: Path) -> str:
             for k, v in node.attrs.items()
             if v is not None
         }
-    try:
-        tree.to_netcdf(path, engine="h5netcdf")
-        return ""
-    except ImportError as exc:
-        # h5netcdf needs h5py, which the project's dependencies do not pull in yet. Keep the
-        # draws anyway: the posterior group alone fits in netCDF3 (scipy), which has no groups.
-        path.unlink(missing_ok=True)
-        ds = tree.posterior.to_dataset()
-        ds.attrs = {k: v for k, v in ds.attrs.items() if isinstance(v, int | float | str)}
-        ds.to_netcdf(path, engine="scipy")
-        return f"posterior.nc holds the posterior group only (netCDF3): {exc}"
+    tree.to_netcdf(path, engine="h5netcdf")
 
 
 def write_case(result, directory: str | os.PathLike) -> dict:
@@ -323,9 +313,7 @@ def write_case(result, directory: str | os.PathLike) -> dict:
     summary_header, summary_rows = _summary_rows(result)
     with open(directory / "summary.csv", "w", newline="") as fh:
         csv.writer(fh).writerows([["parameter", *summary_header[1:]], *summary_rows])
-    netcdf_note = _posterior_netcdf(result, directory / "posterior.nc")
-    if netcdf_note and netcdf_note not in result.notes:
-        result.notes.append(netcdf_note)
+    _write_posterior_netcdf(result, directory / "posterior.nc")
 
     doc = result.to_metrics()
     doc["figures"] = figures

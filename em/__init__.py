@@ -8,7 +8,12 @@ so ``import em`` stays fast and one module's import cost is paid only when it is
 from importlib import import_module
 
 from ._base import BaseEstimator, NotFittedError
-from .exceptions import ConvergenceWarning, DegenerateComponentWarning, SeparationWarning
+from .exceptions import (
+    ConvergenceWarning,
+    DegenerateComponentWarning,
+    SeparationWarning,
+    SingularInformationWarning,
+)
 from .inference import InferenceTable, ParameterRow
 
 _LAZY = {
@@ -31,6 +36,7 @@ __all__ = [
     "NotFittedError",
     "ParameterRow",
     "SeparationWarning",
+    "SingularInformationWarning",
     *_LAZY,
 ]
 

@@ -11,3 +11,8 @@ class DegenerateComponentWarning(UserWarning):
 
 class SeparationWarning(UserWarning):
     """Logistic-regression data are (quasi-)completely separated: the MLE does not exist."""
+
+
+class SingularInformationWarning(UserWarning):
+    """The observed information is (near-)singular or not positive definite: some standard
+    errors are infinite because the data do not identify those parameters."""

@@ -136,7 +136,8 @@ class LinearRegressionMLE(BaseEstimator):
     sigma_ : float
         MLE of the noise standard deviation, ``sqrt(RSS / n)`` (divides by ``n``).
     log_likelihood_ : float
-        Gaussian log-likelihood at the MLE, ``-n/2 (log(2 pi sigma_^2) + 1)``.
+        Gaussian log-likelihood at the MLE, ``-n/2 (log(2 pi sigma_^2) + 1)``; ``inf``
+        for a perfect fit (``sigma_ = 0``), where the likelihood is unbounded.
     coef_stderr_ : ndarray of shape (p,)
     intercept_stderr_ : float
         Standard errors from ``s^2 (A^T A)^{-1}`` with ``s^2 = RSS / (n - q)`` (``q``
@@ -234,7 +235,10 @@ class LinearRegressionMLE(BaseEstimator):
         n_params = p + int(self.fit_intercept)
         self.df_resid_ = n - n_params
         self.sigma_ = float(np.sqrt(rss / n))
-        self.log_likelihood_ = float(-n / 2 * (np.log(2 * np.pi * rss / n) + 1))
+        # A perfect fit (sigma_ = 0) has an unbounded likelihood: +inf, not a log(0) warning.
+        self.log_likelihood_ = (
+            float(-n / 2 * (np.log(2 * np.pi * rss / n) + 1)) if rss > 0 else float(np.inf)
+        )
         self._rss = rss
         self._set_stderr(X, rss / self.df_resid_)
         self.inference_ = self.inference()

@@ -36,6 +36,7 @@ import numpy as np
 
 from . import _gaussian as g
 from ._validation import check_array, check_level
+from .exceptions import SingularInformationWarning
 from .inference import InferenceTable, wald_table
 
 METHOD = "observed-information"
@@ -46,10 +47,6 @@ _STEP = np.finfo(float).eps ** (1 / 3)
 # Warn when the fitted point is this many standard errors (one Newton step) from the
 # maximum: the information is then evaluated at the wrong place.
 _MAX_NEWTON_STEP = 0.25
-
-
-class SingularInformationWarning(UserWarning):
-    """The observed information is (near-)singular or not positive definite."""
 
 
 def mixture_inference(estimator: Any, X: Any, *, level: float = 0.95) -> InferenceTable:

@@ -189,3 +189,11 @@ def test_direct_methods_agree_on_well_conditioned_problems(seed, p, n):
     normal = LinearRegressionMLE("normal_equations").fit(X, y)
     np.testing.assert_allclose(normal.coef_, qr.coef_, rtol=1e-7, atol=1e-9)
     assert qr.log_likelihood_ >= normal.log_likelihood_ - 1e-9 * abs(qr.log_likelihood_)
+
+
+def test_perfect_fit_has_zero_sigma_and_unbounded_likelihood():
+    x = np.arange(10.0)
+    reg = LinearRegressionMLE().fit(x, 1 + 2 * x)
+    assert reg.intercept_ == pytest.approx(1.0) and reg.coef_[0] == pytest.approx(2.0)
+    assert reg.sigma_ == pytest.approx(0.0, abs=1e-14)
+    assert reg.log_likelihood_ > 0

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from em import GaussianMixtureEM, bootstrap
-from em.mixture_inference import SingularInformationWarning, mixture_inference
+from em import GaussianMixtureEM, SingularInformationWarning, bootstrap
+from em.mixture_inference import mixture_inference
 from tests.em.conftest import lecture_1d
 
 
