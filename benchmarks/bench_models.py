@@ -84,7 +84,8 @@ def one_run(name: str, sampler: str) -> dict:
 def child(name: str, sampler: str, compiledir: str) -> dict:
     # base_compiledir, not compiledir: PyTensor keeps its Numba cache beside, not inside, the
     # per-platform compiledir, so only a new base directory gives a truly cold start.
-    env = dict(os.environ, PYTENSOR_FLAGS=f"base_compiledir={compiledir}")
+    flags = f"{os.environ.get('PYTENSOR_FLAGS', '')},base_compiledir={compiledir}"
+    env = dict(os.environ, PYTENSOR_FLAGS=flags.lstrip(","))
     paths = [str(ROOT), str(Path(__file__).parent)]
     code = (
         f"import json, sys; sys.path[:0] = {paths!r}; from bench_models import one_run; "

@@ -44,4 +44,5 @@ def test_advi_gives_draws_like_sample(mixture_1d):
     approx = models.advi(mixture_1d, n=20_000, draws=200, random_seed=3)
     assert approx.posterior["mu"].shape == (1, 200, 2)
     assert approx.attrs["method"] == "advi"
-    np.testing.assert_allclose(approx.posterior["mu"].mean(), 5.0, atol=1.5)
+    # Mean-field ADVI finds the right neighbourhood; its spread is not checked (see baselines).
+    _assert_close(approx.posterior["mu"].mean(("chain", "draw")), [0.0, 10.0], [1.5, 1.0])

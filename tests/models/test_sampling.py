@@ -120,7 +120,8 @@ def test_same_draws_with_a_cold_cache(tmp_path, fit_1d, lecture_1d):
         f"idata = models.sample(m, random_seed=11, **{RUN!r})\n"
         "np.save(sys.argv[2], idata.posterior['mu'].values)\n"
     )
-    env = dict(os.environ, PYTENSOR_FLAGS=f"base_compiledir={tmp_path / 'pytensor'}")
+    flags = f"{os.environ.get('PYTENSOR_FLAGS', '')},base_compiledir={tmp_path / 'pytensor'}"
+    env = dict(os.environ, PYTENSOR_FLAGS=flags.lstrip(","))
     root = Path(models.__file__).resolve().parents[1]
     args = [sys.executable, "-c", script, str(tmp_path / "x.npy"), str(tmp_path / "mu.npy")]
     subprocess.run(args, env=env, cwd=root, check=True, capture_output=True)
