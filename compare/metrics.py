@@ -6,7 +6,7 @@ Pure numpy/scipy on plain arrays; nothing here knows about estimators or posteri
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit, gammaln, logsumexp
+from scipy.special import expit, gammaln
 
 __all__ = [
     "adjusted_rand_index",
@@ -63,37 +63,14 @@ def adjusted_rand_index(labels_true, labels_pred) -> float:
 
 
 def mixture_log_likelihood(X, weights, means, covariances) -> float:
-    """``sum_n log sum_k w_k N(x_n | mu_k, Sigma_k)``.
+    """``sum_n log sum_k w_k N(x_n | mu_k, Sigma_k)`` with full covariances (K, d, d).
 
-    Parameters
-    ----------
-    X : array-like of shape (n, d)
-    weights : array-like of shape (K,)
-    means : array-like of shape (K, d)
-    covariances : array-like of shape (K, d, d)
+    The same log-density the EM estimators use (:func:`em.mixture_log_likelihood`), so the
+    EM estimate and the posterior mean are scored by one implementation.
     """
-    return float(logsumexp(mixture_log_joint(X, weights, means, covariances), axis=1).sum())
+    from em import mixture_log_likelihood as em_mixture_log_likelihood
 
-
-def mixture_log_joint(X, weights, means, covariances) -> np.ndarray:
-    """``log w_k + log N(x_n | mu_k, Sigma_k)``, shape (n, K), via Cholesky factors."""
-    X = np.asarray(X, float)
-    means = np.asarray(means, float)
-    covariances = np.asarray(covariances, float)
-    d = X.shape[1]
-    chol = np.linalg.cholesky(covariances)  # (K, d, d)
-    diff = X[None, :, :] - means[:, None, :]  # (K, n, d)
-    z = np.linalg.solve(chol[:, None], diff[..., None])[..., 0]
-    maha = np.sum(z**2, axis=-1)  # (K, n)
-    log_det = 2.0 * np.log(np.diagonal(chol, axis1=-2, axis2=-1)).sum(axis=-1)
-    log_pdf = -0.5 * (maha + log_det[:, None] + d * np.log(2.0 * np.pi))
-    return (np.log(np.asarray(weights, float))[:, None] + log_pdf).T
-
-
-def mixture_responsibilities(X, weights, means, covariances) -> np.ndarray:
-    """``P(z_n = k | x_n)`` at one parameter value, shape (n, K)."""
-    log_joint = mixture_log_joint(X, weights, means, covariances)
-    return np.exp(log_joint - logsumexp(log_joint, axis=1, keepdims=True))
+    return em_mixture_log_likelihood(X, weights, means, covariances, "full")
 
 
 def linear_log_likelihood(X, y, intercept, coef, sigma) -> float:

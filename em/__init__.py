@@ -25,6 +25,8 @@ _LAZY = {
     "LinearRegressionMLE": "linear",
     "LogisticRegressionMLE": "logistic",
     "bootstrap": "bootstrap",
+    "mixture_log_joint": "density",
+    "mixture_log_likelihood": "density",
     "BootstrapResult": "bootstrap",
 }
 

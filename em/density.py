@@ -1,0 +1,72 @@
+"""The Gaussian-mixture density at given parameters, for code outside the estimators.
+
+``compare`` evaluates the log-likelihood at points that no estimator fitted (the posterior
+mean, the truth); this is the public door to the one log-density implementation that the
+estimators use (:mod:`em._gaussian`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import _gaussian as g
+from ._validation import check_array, check_choice
+
+__all__ = ["mixture_log_joint", "mixture_log_likelihood"]
+
+
+def mixture_log_joint(
+    X: Any, weights: Any, means: Any, covariances: Any, covariance_type: str = "full"
+) -> np.ndarray:
+    """``log w_k + log N(x_n | mu_k, Sigma_k)`` for every sample and component.
+
+    Parameters
+    ----------
+    X : array-like of shape (N, D) or (N,)
+    weights : array-like of shape (K,)
+        Positive.
+    means : array-like of shape (K, D)
+    covariances : array-like
+        ``full`` (K, D, D), ``tied`` (D, D), ``diag`` (K, D), ``spherical`` (K,);
+        symmetric positive definite.
+    covariance_type : {"full", "tied", "diag", "spherical"}, default="full"
+
+    Returns
+    -------
+    ndarray of shape (N, K)
+    """
+    covariance_type = check_choice(covariance_type, "covariance_type", g.COVARIANCE_TYPES)
+    X = check_array(X, "X")
+    weights = check_array(weights, "weights").ravel()
+    if (weights <= 0).any():
+        raise ValueError(f"weights must be positive; got {weights}")
+    means = check_array(means, "means")
+    covariances = np.asarray(covariances, dtype=np.float64)
+    expected = g.covariance_shape(covariance_type, *means.shape)
+    if covariances.shape != expected or weights.shape != (means.shape[0],):
+        raise ValueError(
+            f"weights, means and covariances must have shapes ({means.shape[0]},), "
+            f"{means.shape} and {expected} for covariance_type={covariance_type!r}; got "
+            f"{weights.shape}, {means.shape} and {covariances.shape}"
+        )
+    precisions_cholesky, singular = g.compute_precision_cholesky(covariances, covariance_type)
+    if singular.any():
+        raise ValueError(
+            f"covariances of component(s) {np.flatnonzero(singular).tolist()} are not "
+            "symmetric positive definite; only SPD covariances are accepted"
+        )
+    return g.weighted_log_density(X, weights, means, precisions_cholesky, covariance_type)
+
+
+def mixture_log_likelihood(
+    X: Any, weights: Any, means: Any, covariances: Any, covariance_type: str = "full"
+) -> float:
+    """Total log-likelihood ``sum_n log sum_k w_k N(x_n | mu_k, Sigma_k)``.
+
+    Parameters are those of :func:`mixture_log_joint`.
+    """
+    return float(
+        g.logsumexp_rows(mixture_log_joint(X, weights, means, covariances, covariance_type)).sum()
+    )
