@@ -232,8 +232,6 @@ def run(
         "total": time.perf_counter() - start,
     }
     notes = list(case.notes)
-    if em_fit.inference_note:
-        notes.append(em_fit.inference_note)
     notes += [f"EM: {w}" for w in em_fit.warnings]
     if not bayes.diagnostics.ok:
         notes.append(

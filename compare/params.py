@@ -75,8 +75,6 @@ class ParameterComparison:
 
 
 def _field(table, parameter: str, field: str, shape) -> np.ndarray:
-    if table is None or parameter not in getattr(table, "shapes", {}):
-        return np.full(shape, np.nan)
     return np.asarray(table.array(parameter, field), float).reshape(shape)
 
 
@@ -88,7 +86,7 @@ def em_parameters(kind: str, estimator, table) -> tuple[dict[str, dict[str, np.n
     kind : str
         The case's kind.
     estimator : fitted estimator from :mod:`em`
-    table : em.InferenceTable or None
+    table : em.InferenceTable
 
     Returns
     -------
@@ -96,9 +94,9 @@ def em_parameters(kind: str, estimator, table) -> tuple[dict[str, dict[str, np.n
         ``{name: {"estimate", "se", "lower", "upper": ndarray}}``; a mixture's components
         in the estimator's order.
     method : str
-        How the intervals were obtained (from the table), or ``"unavailable"``.
+        How the intervals were obtained (from the table).
     """
-    method = "unavailable" if table is None else ", ".join(sorted({r.method for r in table}))
+    method = ", ".join(sorted({r.method for r in table}))
     out: dict[str, dict[str, np.ndarray]] = {}
 
     def put(name, estimate, table_name=None):
@@ -140,19 +138,10 @@ def em_parameters(kind: str, estimator, table) -> tuple[dict[str, dict[str, np.n
         put("intercept", np.ravel(estimator.intercept_)[0])
         put("coef", np.ravel(estimator.coef_))
     elif kind == "categorical":
-        put("p", _category_probabilities(estimator), table_name="probabilities")
+        put("p", estimator.probabilities_, table_name="probabilities")
     else:
         raise ValueError(f"unknown kind {kind!r}")
     return out, method
-
-
-def _category_probabilities(estimator) -> np.ndarray:
-    for name in ("probabilities_", "p_", "probs_", "proba_"):
-        if hasattr(estimator, name):
-            return np.asarray(getattr(estimator, name), float)
-    raise AttributeError(
-        f"{type(estimator).__name__} has none of probabilities_, p_, probs_, proba_"
-    )
 
 
 def posterior_parameters(kind: str, posterior: xr.Dataset, n_features: int | None) -> dict:
