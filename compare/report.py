@@ -437,7 +437,8 @@ def write_report(
     results : sequence of ComparisonResult
     out : path, default "reports"
     total_time : float, optional
-        Wall seconds of the whole run, shown in the index.
+        Wall seconds of fitting every case (before the report is written), shown in the
+        index.
 
     Returns
     -------
@@ -504,7 +505,11 @@ def _index_html(results, docs, total_time) -> str:
         if bad
         else ""
     )
-    total = "" if total_time is None else f"<p>Total wall time: {total_time:.1f} s.</p>"
+    total = (
+        ""
+        if total_time is None
+        else f"<p>Wall time of the fits (both sides, every case): {total_time:.1f} s.</p>"
+    )
     return (
         f"<!doctype html><html><head><meta charset='utf-8'><title>EM vs Bayes</title>"
         f"<style>{CSS}</style></head><body><h1>EM vs Bayes: comparison report</h1>"
