@@ -183,27 +183,6 @@ def responsibilities(result) -> Figure:
     return fig
 
 
-def _design_covariance(result) -> np.ndarray:
-    """Covariance of (intercept, coef) at the MLE, matched to the estimator's standard errors.
-
-    Linear: ``s^2 (X1^T X1)^-1``; logistic: the inverse Fisher information
-    ``(X1^T W X1)^-1``. The scale is set so that the diagonal equals the estimator's own
-    squared standard errors (whichever variance estimate it uses).
-    """
-    X1 = np.column_stack([np.ones(len(result.data.X)), result.data.X])
-    em = result.em_params
-    if result.case.kind == "logistic":
-        p = expit(em["intercept"]["estimate"] + result.data.X @ em["coef"]["estimate"])
-        X1 = X1 * np.sqrt(p * (1 - p))[:, None]
-    unscaled = np.linalg.inv(X1.T @ X1)
-    se = np.concatenate([[em["intercept"]["se"]], np.ravel(em["coef"]["se"])])
-    if not np.isfinite(se).all():
-        return np.full_like(unscaled, np.nan)
-    if result.case.kind == "logistic":
-        return unscaled
-    return unscaled * np.mean(se**2 / np.diag(unscaled))
-
-
 def _posterior_lines(result, grid) -> np.ndarray:
     from .predictive import thin
 
@@ -233,7 +212,9 @@ def _line_fit(result, *, logistic: bool) -> Figure:
     ax.plot(grid, link(t["intercept"] + t["coef"][0] * grid), color=TRUTH, ls="--", label="truth")
     em = result.em_params
     eta = em["intercept"]["estimate"] + em["coef"]["estimate"][0] * grid
-    cov = _design_covariance(result)
+    # Covariance of (intercept, coef) at the MLE, as the estimator computed it: s^2 (A^T A)^-1
+    # for least squares, the inverse Fisher information for the logistic MLE.
+    cov = result.em.estimator.covariance_
     G = np.column_stack([np.ones_like(grid), grid])
     # The estimator's own interval family: Student t for least squares, normal (Wald) for
     # the logistic MLE.

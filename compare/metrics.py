@@ -6,7 +6,7 @@ Pure numpy/scipy on plain arrays; nothing here knows about estimators or posteri
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit, gammaln
+from scipy.special import gammaln
 
 __all__ = [
     "adjusted_rand_index",
@@ -113,8 +113,3 @@ def responsibility_difference(resp_a, resp_b) -> dict[str, float]:
         raise ValueError(f"responsibilities must have one shape; got {a.shape} and {b.shape}")
     diff = np.abs(a - b)
     return {"max": float(diff.max()), "mean": float(diff.mean())}
-
-
-def logistic_probability(X, intercept, coef) -> np.ndarray:
-    """``sigmoid(a + X b)``, shape (n,)."""
-    return expit(intercept + np.asarray(X, float) @ np.asarray(coef, float))

@@ -145,6 +145,9 @@ class LinearRegressionMLE(BaseEstimator):
         ``bse``; computed from the QR factor of the (centred) design whatever ``method``
         found the coefficients, so they never square the condition number. Without an
         intercept ``intercept_stderr_`` is 0.0 and the table has no ``intercept`` row.
+    covariance_ : ndarray of shape (q, q)
+        That estimated covariance ``s^2 (A^T A)^{-1}`` of the estimates, intercept first
+        when fitted (the same layout as :class:`~em.LogisticRegressionMLE`'s).
     df_resid_ : int
         ``n - q``.
     inference_ : InferenceTable
@@ -331,12 +334,19 @@ class LinearRegressionMLE(BaseEstimator):
         # (R^T R)^{-1} = R^{-1} R^{-T}: triangular solves, no explicit Gram matrix.
         r_inv = linalg.solve_triangular(r, np.eye(X.shape[1]))
         cov = s2 * (r_inv @ r_inv.T)
-        self._coef_cov = cov
         self.coef_stderr_ = np.sqrt(np.diag(cov))
-        # With centred columns the mean of y is uncorrelated with the slopes.
-        self.intercept_stderr_ = (
-            float(np.sqrt(s2 / X.shape[0] + center @ cov @ center)) if self.fit_intercept else 0.0
+        if not self.fit_intercept:
+            self.covariance_ = cov
+            self.intercept_stderr_ = 0.0
+            return
+        # intercept = mean(y) - center @ coef, and with centred columns mean(y) is
+        # uncorrelated with the slopes: Var = s^2/n + c' cov c, Cov(intercept, coef) = -cov c.
+        cross = -(cov @ center)
+        intercept_var = s2 / X.shape[0] + center @ cov @ center
+        self.covariance_ = np.block(
+            [[np.atleast_2d(intercept_var), cross[None, :]], [cross[:, None], cov]]
         )
+        self.intercept_stderr_ = float(np.sqrt(intercept_var))
 
     # ------------------------------------------------------------------ inference
 

@@ -51,7 +51,7 @@ def test_regression_log_likelihoods_match_scipy():
     expected = stats.norm(1 + X @ [2.0, -1.0], 1.5).logpdf(y).sum()
     assert M.linear_log_likelihood(X, y, 1.0, [2.0, -1.0], 1.5) == pytest.approx(expected)
     y01 = (y > 1).astype(float)
-    p = M.logistic_probability(X, 0.5, [1.0, 0.0])
+    p = 1 / (1 + np.exp(-(0.5 + X @ [1.0, 0.0])))
     expected = stats.bernoulli(p).logpmf(y01).sum()
     assert M.logistic_log_likelihood(X, y01, 0.5, [1.0, 0.0]) == pytest.approx(expected)
 

@@ -30,6 +30,7 @@ def test_matches_statsmodels_ols(fit_intercept):
     se = np.r_[reg.intercept_stderr_, reg.coef_stderr_] if fit_intercept else reg.coef_stderr_
     np.testing.assert_allclose(params, ols.params, rtol=1e-8)
     np.testing.assert_allclose(se, ols.bse, rtol=1e-8)
+    np.testing.assert_allclose(reg.covariance_, ols.cov_params(), rtol=1e-8, atol=0)
     assert reg.log_likelihood_ == pytest.approx(ols.llf, rel=1e-8)
     np.testing.assert_allclose(reg.conf_int(0.9), ols.conf_int(alpha=0.1), rtol=1e-8)
     assert reg.sigma_ == pytest.approx(np.sqrt(ols.ssr / len(y)), rel=1e-12)
