@@ -14,11 +14,26 @@ import xarray as xr
 __all__ = ["AZ_FIGURES", "az_figures_for", "posterior_tree"]
 
 FIGSIZE = (8.0, 5.0)
+# ArviZ lays one panel per scalar parameter in rows of at most this many.
+COL_WRAP = 4
 
 
 def _plot_vars(result) -> list[str]:
     """Variables worth a panel each; a 2-D case's covariances stay in the table and forest."""
     return [name for name in result.posterior if name != "covariances"]
+
+
+def _panel_figsize(result, names) -> tuple[float, float]:
+    """A figure size that gives every panel room for its two-line title and axis labels."""
+    n_panels = sum(int(np.prod(result.posterior[n].shape[2:], dtype=int)) for n in names)
+    rows = -(-n_panels // COL_WRAP)
+    return (9.0, max(3.5, 3.0 * rows))
+
+
+def _spaced(pc):
+    """Let matplotlib lay the panels out so two-line titles clear the row above."""
+    pc.viz["figure"].item().set_layout_engine("constrained")
+    return pc
 
 
 def posterior_tree(result) -> xr.DataTree:
@@ -43,8 +58,14 @@ def rank(result):
     """Rank plots: for mixing chains every chain's ranks are uniform."""
     import arviz as az
 
-    return az.plot_rank(
-        posterior_tree(result), var_names=_plot_vars(result), figure_kwargs={"figsize": FIGSIZE}
+    names = _plot_vars(result)
+    return _spaced(
+        az.plot_rank(
+            posterior_tree(result),
+            var_names=names,
+            col_wrap=COL_WRAP,
+            figure_kwargs={"figsize": _panel_figsize(result, names)},
+        )
     )
 
 
@@ -53,7 +74,14 @@ def posterior_with_references(result):
     import arviz as az
 
     names = _plot_vars(result)
-    pc = az.plot_dist(posterior_tree(result), var_names=names, figure_kwargs={"figsize": FIGSIZE})
+    pc = _spaced(
+        az.plot_dist(
+            posterior_tree(result),
+            var_names=names,
+            col_wrap=COL_WRAP,
+            figure_kwargs={"figsize": _panel_figsize(result, names)},
+        )
+    )
     refs = _references(result, names)
     if refs is not None:
         labels = list(refs["ref_dim"].values)
