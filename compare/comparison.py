@@ -7,6 +7,7 @@ diagnostics, timings) plus the fitted objects that the figures and the tests loo
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -214,6 +215,8 @@ def run(
 
     rows = compare_parameters(truth, em_params, em_method, posterior)
     metrics = _metrics(case, data, em_fit, em_params, posterior, responsibilities, variants)
+    if case.kind == "mixture":
+        metrics |= _loo(bayes.idata)
     observed = next(iter(bayes.idata.observed_data.data_vars.values()))
     predictive = _predictive_tree(
         bayes.idata, predictive_dataset(case.kind, posterior, data.X, observed, seeds["predictive"])
@@ -346,6 +349,27 @@ def _metrics(case, data, em_fit, em_params, posterior, responsibilities, variant
     if em_ll is not None:
         out["em_reported_log_likelihood"] = float(em_ll)
     return out
+
+
+def _loo(idata) -> dict[str, Any]:
+    """PSIS-LOO of the posterior, on the deviance scale beside EM's BIC and AIC.
+
+    ``looic = -2 elpd_loo`` is what a Bayesian would compare across K where the EM user
+    compares BIC; Pareto k above 0.7 means the estimate is unreliable for some points.
+    """
+    import arviz as az
+
+    with warnings.catch_warnings():
+        # A high Pareto k is reported through loo_max_pareto_k, not as a console warning.
+        warnings.simplefilter("ignore")
+        loo = az.loo(idata)
+    return {
+        "loo_elpd": float(loo.elpd),
+        "loo_se": float(loo.se),
+        "loo_p": float(loo.p),
+        "looic": float(-2.0 * loo.elpd),
+        "loo_max_pareto_k": float(np.max(loo.pareto_k)),
+    }
 
 
 def _predictive_tree(idata, predictive):

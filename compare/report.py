@@ -199,6 +199,9 @@ def key_numbers(result) -> dict[str, object]:
         ("responsibility_diff_mean", "mean |resp diff|"),
         ("em_n_iter", "EM iterations"),
         ("em_converged", "EM converged"),
+        ("em_bic", "BIC (EM)"),
+        ("looic", "LOO-IC = -2 elpd_loo (posterior)"),
+        ("loo_max_pareto_k", "max Pareto k (LOO; > 0.7 unreliable)"),
     ):
         if key in m:
             out[label] = m[key]

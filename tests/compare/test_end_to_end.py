@@ -16,6 +16,7 @@ METRIC_KEYS = {
 CASE_METRICS = {
     "log_likelihood_em", "log_likelihood_posterior_mean", "ari_em", "ari_posterior",
     "responsibility_diff_max", "responsibility_diff_mean", "em_n_iter", "em_converged",
+    "em_bic", "looic", "loo_max_pareto_k",
 }  # fmt: skip
 TIMINGS = {"em_fit", "compile", "sampling", "figures", "write", "total"}
 
@@ -61,6 +62,8 @@ def test_metrics_keys(written):
 
 
 def test_metrics_match_fitted_objects(written):
+    import arviz as az
+
     import models
 
     result, out, _ = written
@@ -92,6 +95,9 @@ def test_metrics_match_fitted_objects(written):
     # A non-converged case must say so on its page.
     page = (out / "lecture-1d" / "index.html").read_text()
     assert ("WARNING" in page) == (not diag.ok)
+
+    assert m["em_bic"] == pytest.approx(est.bic(result.data.X))
+    assert m["looic"] == pytest.approx(-2 * float(az.loo(result.bayes.idata).elpd))
 
     labels = result.responsibilities["em"].argmax(axis=1)
     assert m["ari_em"] == pytest.approx(
