@@ -67,7 +67,8 @@ class Case:
         K for mixtures.
     truth : mapping of str to ndarray, or None
         True parameters in the report's names; ``None`` when the data are fixed and no
-        generating distribution is known (the worked example).
+        generating distribution is known (the worked example), or when the fit has another
+        number of components than the data's source (see ``generating``).
     generate : callable ``(seed, method) -> Dataset``
         ``method`` is ``"numpy"`` or ``"marsaglia"`` (see :mod:`compare.generate`).
     make_estimator : callable ``(seed) -> estimator``
@@ -84,6 +85,12 @@ class Case:
         serve every data set of the same shape (see :meth:`model_key`).
     model_group : str
         Cases with the same group, data shape and fixed priors share one compiled model.
+    notes : tuple of str
+        What a reader must know about the case, shown on its page.
+    generating : mapping of str to ndarray, or None
+        The distribution the data were drawn from (``weights``, ``means``, ``covariances``)
+        when it cannot serve as ``truth`` because the fit has another number of components:
+        the figures draw it, no parameter is compared with it.
     """
 
     name: str
@@ -99,6 +106,7 @@ class Case:
     data_independent_priors: bool = False
     model_group: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    generating: Mapping[str, np.ndarray] | None = None
 
     def model_key(self, data: Dataset) -> tuple:
         """What identifies a compiled model that can be reused (with ``set_data``) for ``data``.
@@ -289,33 +297,41 @@ def _worked_example() -> Case:
     )
 
 
-def _lecture_2d() -> Case:
-    counts = (100, 50)
-    means = [[50.0, 50.0], [70.0, 60.0]]
-    covs = [np.eye(2) * 10.0**2, np.eye(2) * 5.0**2]
-    truth = _mixture_truth(counts, means, covs)
+# The lecture's 2-D data: blue 100 x N([50, 50], 10^2 I), red 50 x N([70, 60], 5^2 I).
+_LECTURE_2D_COUNTS = (100, 50)
+_LECTURE_2D_TRUTH = _mixture_truth(
+    _LECTURE_2D_COUNTS, [[50.0, 50.0], [70.0, 60.0]], [np.eye(2) * 10.0**2, np.eye(2) * 5.0**2]
+)
 
-    def make_model(data: Dataset):
+
+def _mv_normal_mixture_model(n_components, mu_loc, covariance):
+    """Model factory of the 2-D cases: priors in the data's units (about 20 wide)."""
+
+    def make(data: Dataset):
         import models
 
         return models.mv_normal_mixture(
             data.X,
-            2,
-            covariance="full",
-            mu_prior=(np.array([[50.0, 55.0], [70.0, 55.0]]), 20.0),
+            n_components,
+            covariance=covariance,
+            mu_prior=(np.asarray(mu_loc, float), 20.0),
             sigma_prior=20.0,
         )
 
+    return make
+
+
+def _lecture_2d() -> Case:
     overall = np.diag([12.0**2, 10.0**2])
     return Case(
         name="lecture-2d",
         description="Blue 100 x N([50, 50], 10^2 I) and red 50 x N([70, 60], 5^2 I), K=2.",
         kind="mixture",
         n_components=2,
-        truth=truth,
-        generate=_mixture_generator(counts, truth),
+        truth=_LECTURE_2D_TRUTH,
+        generate=_mixture_generator(_LECTURE_2D_COUNTS, _LECTURE_2D_TRUTH),
         make_estimator=_gmm(2),
-        make_model=make_model,
+        make_model=_mv_normal_mixture_model(2, [[50.0, 55.0], [70.0, 55.0]], "full"),
         prior_note="w ~ Dirichlet(1, 1); mu ~ Normal([[50, 55], [70, 55]], 20), ordered by "
         "the first coordinate; Sigma_k = LKJCholeskyCov(eta=2, sd ~ HalfNormal(20))",
         # k-means' first start in the lecture: centroids (40, 50) and (80, 50).
@@ -326,6 +342,48 @@ def _lecture_2d() -> Case:
         },
         data_independent_priors=True,
         model_group="mv-normal-mixture-K2",
+    )
+
+
+def _lecture_2d_k3() -> Case:
+    # Diagonal covariances on both sides: a full-covariance K=3 posterior is no better
+    # identified, and its sampler wanders for 35-50 s where the diagonal one takes ~2 s,
+    # which would push a warm `make report` far past its 90 s.
+    return Case(
+        name="lecture-2d-k3",
+        description="The lecture-2d data (two clusters) fitted with the wrong K=3; diagonal "
+        "covariances on both sides.",
+        kind="mixture",
+        n_components=3,
+        # Two true components cannot be compared with three fitted ones: components are
+        # matched to EM's, and the figures draw the generating distribution.
+        truth=None,
+        generating=_LECTURE_2D_TRUTH,
+        generate=_mixture_generator(_LECTURE_2D_COUNTS, _LECTURE_2D_TRUTH),
+        make_estimator=_gmm(3, covariance_type="diag"),
+        make_model=_mv_normal_mixture_model(3, [[45.0, 55.0], [60.0, 55.0], [75.0, 55.0]], "diag"),
+        prior_note="w ~ Dirichlet(1, 1, 1); mu ~ Normal([[45, 55], [60, 55], [75, 55]], 20), "
+        "ordered by the first coordinate; diagonal Sigma_k with sd ~ HalfNormal(20) per "
+        "coordinate",
+        data_independent_priors=True,
+        model_group="mv-normal-mixture-K3-diag",
+        notes=(
+            "The lecture: 'a wrong number of clusters gives some answer anyway'. The data "
+            "come from two clusters; EM is asked for three and returns three without "
+            "complaint, splitting a true cluster. The posterior of a three-component "
+            "mixture has no single answer (which cluster is split, or whether a component "
+            "is left almost empty), so expect chains that disagree and a convergence "
+            "warning: that warning is the lesson, not a bug.",
+            "Which K do the criteria prefer? 'BIC by K' fits EM with K = 1 to 4 on these "
+            "data with this case's (diagonal) covariance model: BIC charges log(n) per "
+            "parameter and picks K=2. LOO-IC of this posterior is reported too, but a K=3 "
+            "posterior that splits a cluster predicts each point almost as well as K=2, so "
+            "LOO-IC differences here are about the size of their own standard error; and "
+            "lecture-2d's LOO-IC comes from a full-covariance model, so the two cases' LOO-IC "
+            "do not compare like with like.",
+            "Dashed ellipses: the two-component distribution the data were drawn from. No "
+            "parameter has a true value to cover, and components are matched to EM's.",
+        ),
     )
 
 
@@ -444,6 +502,7 @@ CASES: dict[str, Case] = {
         _lecture_1d(),
         _lecture_1d_close(),
         _lecture_2d(),
+        _lecture_2d_k3(),
         _three_1d(),
         _worked_example(),
         _regression(),

@@ -16,7 +16,7 @@ import numpy as np
 from . import metrics as M
 from .align import Alignment, match_components
 from .cases import Case, Dataset, get_case
-from .fit import BayesFit, EMFit, fit_bayes, fit_em, fit_em_variants
+from .fit import BayesFit, EMFit, fit_bayes, fit_bic_by_k, fit_em, fit_em_variants
 from .generate import METHODS
 from .params import (
     EM_LEVEL,
@@ -186,7 +186,11 @@ def run(
     start = time.perf_counter()
     data = case.generate(seeds["data"], method)
     em_fit = fit_em(case, data, seeds["em"])
-    variants = fit_em_variants(case, data, seeds["em"]) if case.kind == "mixture" else None
+    variants = (
+        fit_em_variants(case, data, seeds["em"], em_fit.estimator.covariance_type)
+        if case.kind == "mixture"
+        else None
+    )
     bayes = fit_bayes(
         case, data, seed=seeds["mcmc"], draws=draws, tune=tune, chains=chains, sampler=sampler
     )
@@ -217,6 +221,11 @@ def run(
     metrics = _metrics(case, data, em_fit, em_params, posterior, responsibilities, variants)
     if case.kind == "mixture":
         metrics |= _loo(bayes.idata)
+        bic = fit_bic_by_k(
+            data, seeds["em"], em_fit.estimator.covariance_type, max(4, case.n_components + 1)
+        )
+        metrics["em_bic_by_k"] = {str(k): v for k, v in bic.items()}  # JSON keys are strings
+        metrics["em_bic_best_k"] = min(bic, key=bic.get)
     observed = next(iter(bayes.idata.observed_data.data_vars.values()))
     predictive = _predictive_tree(
         bayes.idata, predictive_dataset(case.kind, posterior, data.X, observed, seeds["predictive"])

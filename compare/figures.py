@@ -46,6 +46,20 @@ def data_by_responsibility(result) -> Figure:
     return fig
 
 
+def _source_mixture(case) -> dict[str, np.ndarray] | None:
+    """The mixture the data were drawn from, or ``None`` for fixed data.
+
+    The truth, or the generating distribution of a case fitted with another K.
+    """
+    return case.truth if case.truth is not None else case.generating
+
+
+def _source_label(case) -> str:
+    if case.truth is not None:
+        return "truth"
+    return f"generating distribution (K={len(case.generating['weights'])})"
+
+
 def density_1d(result) -> Figure:
     """Histogram with the true, the EM and the posterior density (mean and 94 % band)."""
     from .predictive import density_band
@@ -55,10 +69,10 @@ def density_1d(result) -> Figure:
     grid = np.linspace(x.min() - pad, x.max() + pad, 300)
     fig, ax = _figure()
     ax.hist(x, bins=min(40, max(5, len(x) // 5)), density=True, color="0.85", label="data")
-    if result.case.truth is not None:
-        t = result.case.truth
+    t = _source_mixture(result.case)
+    if t is not None:
         dens = _mix_pdf(grid, t["weights"], t["means"][:, 0], np.sqrt(t["covariances"][:, 0, 0]))
-        ax.plot(grid, dens, color=TRUTH, ls="--", label="true density")
+        ax.plot(grid, dens, color=TRUTH, ls="--", label=f"{_source_label(result.case)} density")
     em = result.em_params
     ax.plot(
         grid,
@@ -97,28 +111,20 @@ def ellipses_2d(result) -> Figure:
     for k in range(mu.shape[2]):
         cloud = mu[:, :, k].reshape(-1, 2)[::4]
         ax.scatter(cloud[:, 0], cloud[:, 1], s=2, color=POST, alpha=0.25)
-    sources = [
-        (
-            EM,
-            "-",
-            result.em_params["means"]["estimate"],
-            result.em_params["covariances"]["estimate"],
-        )
-    ]
+    em = result.em_params
     post_cov = result.posterior["covariances"].mean(("chain", "draw")).values
-    sources.append((POST, "-.", mu.mean(axis=(0, 1)), post_cov))
-    if result.case.truth is not None:
-        sources.insert(
-            0, (TRUTH, "--", result.case.truth["means"], result.case.truth["covariances"])
-        )
-    for colour, ls, means, covs in sources:
+    sources = [
+        (EM, "-", "EM", em["means"]["estimate"], em["covariances"]["estimate"]),
+        (POST, "-.", "posterior mean", mu.mean(axis=(0, 1)), post_cov),
+    ]
+    t = _source_mixture(result.case)
+    if t is not None:
+        sources.insert(0, (TRUTH, "--", _source_label(result.case), t["means"], t["covariances"]))
+    for colour, ls, _, means, covs in sources:
         for m, c in zip(means, covs, strict=True):
             for n_sigma in (1, 2):
                 _ellipse(ax, m, c, n_sigma, color=colour, ls=ls, lw=1.5 if n_sigma == 1 else 0.8)
-    handles = [
-        ax.plot([], [], color=c, ls=ls, label=lab)[0]
-        for c, ls, lab in [(TRUTH, "--", "truth"), (EM, "-", "EM"), (POST, "-.", "posterior mean")]
-    ]
+    handles = [ax.plot([], [], color=c, ls=ls, label=lab)[0] for c, ls, lab, *_ in sources]
     handles.append(ax.scatter([], [], s=6, color=POST, label="posterior draws of the means"))
     ax.legend(handles=handles, fontsize=8, loc="best")
     ax.set_xlabel("x0")
@@ -268,7 +274,8 @@ def intervals(result) -> Figure:
         ax.set_ylim(-0.6, len(rows) - 0.4)
     axes[0].plot([], [], color=EM, lw=2, marker="o", label="EM estimate, 95 % interval")
     axes[0].plot([], [], color=POST, lw=2, marker="s", label="posterior mean, 94 % HDI")
-    axes[0].plot([], [], "k|", ms=10, mew=2, label="truth")
+    if any(r.truth is not None for r in result.rows):
+        axes[0].plot([], [], "k|", ms=10, mew=2, label="truth")
     fig.legend(fontsize=7, loc="outside upper center", ncols=3)
     return fig
 

@@ -20,7 +20,15 @@ import numpy as np
 
 from .cases import Case, Dataset
 
-__all__ = ["BayesFit", "EMFit", "clear_model_cache", "fit_bayes", "fit_em", "fit_em_variants"]
+__all__ = [
+    "BayesFit",
+    "EMFit",
+    "clear_model_cache",
+    "fit_bayes",
+    "fit_bic_by_k",
+    "fit_em",
+    "fit_em_variants",
+]
 
 
 @dataclass
@@ -113,11 +121,22 @@ def fit_em(case: Case, data: Dataset, seed: int) -> EMFit:
     )
 
 
-def fit_em_variants(case: Case, data: Dataset, seed: int) -> dict[str, Any]:
+def fit_em_variants(
+    case: Case, data: Dataset, seed: int, covariance_type: str = "full"
+) -> dict[str, Any]:
     """Soft EM, hard EM and k-means from one common start, for the iteration plot.
 
     The start is the case's (the lecture's) where it has one; otherwise K data points drawn
     with ``seed`` as means, the overall covariance and equal weights (the lecture's gmm1).
+
+    Parameters
+    ----------
+    case : Case
+    data : Dataset
+    seed : int
+    covariance_type : {"full", "diag"}, default "full"
+        The main EM fit's, so soft and hard EM fit the same model it does; ``"diag"`` keeps
+        the diagonals of the start's covariances.
 
     Returns
     -------
@@ -130,10 +149,14 @@ def fit_em_variants(case: Case, data: Dataset, seed: int) -> dict[str, Any]:
     X = data.X
     K = case.n_components
     start = case.start if case.start is not None else _data_start(X, K, seed)
+    covariances = start["covariances"]
+    if covariance_type == "diag":
+        covariances = np.diagonal(covariances, axis1=1, axis2=2)
     common = dict(
+        covariance_type=covariance_type,
         weights_init=start["weights"],
         means_init=start["means"],
-        covariances_init=start["covariances"],
+        covariances_init=covariances,
         random_state=seed,
         max_iter=100,
     )
@@ -144,6 +167,32 @@ def fit_em_variants(case: Case, data: Dataset, seed: int) -> dict[str, Any]:
         out["soft"] = GaussianMixtureEM(K, **common).fit(X)
         out["hard"] = ClassificationEM(K, **common).fit(X)
         out["kmeans"] = KMeans(K, init=np.asarray(start["means"]), n_init=1, max_iter=100).fit(X)
+    return out
+
+
+def fit_bic_by_k(data: Dataset, seed: int, covariance_type: str, max_k: int) -> dict[int, float]:
+    """EM's BIC for K = 1 .. ``max_k`` on the case's data, with the case's covariance model.
+
+    The classic way an EM user chooses K; it puts the case's own K in context (the wrong-K
+    case asks for 3 where BIC, on the same model family, may prefer 2). Each K gets five
+    k-means++ starts; K never exceeds a fifth of the sample size, so every component has
+    some data to stand on.
+
+    Returns
+    -------
+    dict of int to float
+        ``{K: BIC}``; lower is better.
+    """
+    from em import GaussianMixtureEM
+
+    n = data.X.shape[0]
+    out = {}
+    with warnings.catch_warnings():
+        # Over-large K collapses components or stops at max_iter by design; the BIC says so.
+        warnings.simplefilter("ignore")
+        for k in range(1, max(1, min(max_k, n // 5)) + 1):
+            gm = GaussianMixtureEM(k, covariance_type=covariance_type, n_init=5, random_state=seed)
+            out[k] = float(gm.fit(data.X).bic(data.X))
     return out
 
 

@@ -130,6 +130,9 @@ def em_parameters(kind: str, estimator, table) -> tuple[dict[str, dict[str, np.n
         else:
             put("means", means)
             put("covariances", estimator.covariances_)
+            if getattr(estimator, "covariance_type", "full") == "diag":
+                out["covariances"] = _diag_to_full(out["covariances"])
+                method += "; covariance off-diagonals fixed at 0 (diagonal model), not estimated"
     elif kind == "linear":
         put("intercept", estimator.intercept_)
         put("coef", np.ravel(estimator.coef_))
@@ -142,6 +145,15 @@ def em_parameters(kind: str, estimator, table) -> tuple[dict[str, dict[str, np.n
     else:
         raise ValueError(f"unknown kind {kind!r}")
     return out, method
+
+
+def _diag_to_full(fields: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Diagonal covariances (K, d) as matrices (K, d, d), the posterior's ``cov`` shape.
+
+    The off-diagonals are zero by the model's definition, not estimated: their estimate,
+    standard error and interval are all exactly 0, as the posterior's are.
+    """
+    return {f: np.einsum("kd,de->kde", v, np.eye(v.shape[-1])) for f, v in fields.items()}
 
 
 def posterior_parameters(kind: str, posterior: xr.Dataset, n_features: int | None) -> dict:

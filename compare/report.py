@@ -50,8 +50,8 @@ CAPTIONS = {
     "colouring).",
     "density": "Histogram with the true density (dashed), the EM density (red) and the posterior "
     "mean density with its 94 % band (blue).",
-    "ellipses": "1 and 2 sigma ellipses: truth (dashed), EM (red), posterior mean (blue); the "
-    "blue cloud is posterior draws of the means.",
+    "ellipses": "1 and 2 sigma ellipses: truth or the generating distribution (dashed), EM "
+    "(red), posterior mean (blue); the blue cloud is posterior draws of the means.",
     "iterations": "Log-likelihood per iteration of soft EM and hard EM from one start; k-means "
     "has no likelihood, so its -inertia is on the right axis.",
     "responsibilities": "EM responsibilities against posterior mean responsibilities; bars are "
@@ -200,11 +200,14 @@ def key_numbers(result) -> dict[str, object]:
         ("em_n_iter", "EM iterations"),
         ("em_converged", "EM converged"),
         ("em_bic", "BIC (EM)"),
+        ("em_bic_best_k", "K with the lowest BIC (EM, same covariance model)"),
         ("looic", "LOO-IC = -2 elpd_loo (posterior)"),
         ("loo_max_pareto_k", "max Pareto k (LOO; > 0.7 unreliable)"),
     ):
         if key in m:
             out[label] = m[key]
+    if "em_bic_by_k" in m:
+        out["BIC by K (EM)"] = ", ".join(f"K={k}: {v:.1f}" for k, v in m["em_bic_by_k"].items())
     out |= {
         "max R-hat": d.get("max_rhat"),
         "min bulk ESS": d.get("min_ess_bulk"),
@@ -277,7 +280,10 @@ def _summary_rows(result) -> tuple[list[str], list[list[str]]]:
 
     from .az_figures import posterior_tree
 
-    df = az.summary(posterior_tree(result), ci_prob=0.94, ci_kind="hdi", round_to="none")
+    with np.errstate(invalid="ignore"):
+        # Entries the model fixes (a diagonal model's zero covariances) have no variance:
+        # their R-hat and MCSE are NaN, shown as n/a, not worth a console warning.
+        df = az.summary(posterior_tree(result), ci_prob=0.94, ci_kind="hdi", round_to="none")
     header = ["", *map(str, df.columns)]
     rows = [
         [str(idx), *(_fmt(v) for v in row)] for idx, row in zip(df.index, df.values, strict=True)

@@ -5,8 +5,8 @@ from compare import CASES, get_case
 from compare.cases import Case
 
 EXPECTED = {
-    "lecture-1d", "lecture-1d-close", "lecture-2d", "three-1d", "worked-example",
-    "regression", "logistic", "families",
+    "lecture-1d", "lecture-1d-close", "lecture-2d", "lecture-2d-k3", "three-1d",
+    "worked-example", "regression", "logistic", "families",
 }  # fmt: skip
 
 
@@ -23,11 +23,13 @@ def test_generate_shapes_and_seeds(name):
     a, b, c = case.generate(0, "numpy"), case.generate(0, "numpy"), case.generate(1, "numpy")
     np.testing.assert_array_equal(a.X, b.X)
     if case.kind == "mixture":
-        K = case.n_components
+        # The labels name the generating components, whatever K the case fits.
+        source = case.truth if case.truth is not None else case.generating
+        K = case.n_components if source is None else len(source["weights"])
         assert a.X.ndim == 2 and a.labels.shape == (a.X.shape[0],)
         assert set(np.unique(a.labels)) == set(range(K))
-        if case.truth is not None:
-            t = case.truth
+        if source is not None:
+            t = source
             d = a.X.shape[1]
             assert t["weights"].shape == (K,) and np.isclose(t["weights"].sum(), 1)
             assert t["means"].shape == (K, d) and t["covariances"].shape == (K, d, d)
@@ -49,6 +51,31 @@ def test_lecture_1d_data_look_like_the_lecture():
     assert len(blue) == len(red) == 100
     assert abs(blue.mean()) < 1.0 and abs(red.mean() - 10) < 0.4
     assert 2.4 < blue.std() < 3.6 and 0.75 < red.std() < 1.25
+
+
+def test_registry_order_puts_the_wrong_k_case_after_lecture_2d():
+    names = list(CASES)
+    assert names.index("lecture-2d-k3") == names.index("lecture-2d") + 1
+
+
+@pytest.mark.parametrize("method", ["numpy", "marsaglia"])
+def test_lecture_2d_k3_fits_three_components_to_the_lecture_2d_data(method):
+    k2, k3 = CASES["lecture-2d"], CASES["lecture-2d-k3"]
+    for seed in (0, 7):
+        a, b = k2.generate(seed, method), k3.generate(seed, method)
+        np.testing.assert_array_equal(a.X, b.X)
+        np.testing.assert_array_equal(a.labels, b.labels)
+    assert b.X.shape == (150, 2) and np.bincount(b.labels).tolist() == [100, 50]
+    assert k3.n_components == 3 and k3.kind == "mixture"
+    # No per-parameter truth for a K=3 fit of K=2 data; the figures get the source.
+    assert k3.truth is None
+    for name, value in k2.truth.items():
+        np.testing.assert_array_equal(k3.generating[name], value)
+    assert "lecture-2d" in " ".join(k3.notes) and "LOO-IC" in " ".join(k3.notes)
+    # The EM side fits the model the posterior does: three diagonal components.
+    estimator = k3.make_estimator(0)
+    assert (estimator.n_components, estimator.covariance_type) == (3, "diag")
+    assert k3.model_key(b) != k2.model_key(a)
 
 
 def test_worked_example_is_the_five_points():

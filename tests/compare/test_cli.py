@@ -13,8 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_list(capsys):
     assert main(["list"]) == 0
     out = capsys.readouterr().out
-    for name in CASES:
-        assert name in out
+    # One line per case, in the registry's order (lecture-2d-k3 right after lecture-2d).
+    assert [line.split()[0] for line in out.splitlines()] == list(CASES)
 
 
 def test_unknown_case_exits_2_and_lists_valid(capsys, tmp_path):

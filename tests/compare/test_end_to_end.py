@@ -16,7 +16,7 @@ METRIC_KEYS = {
 CASE_METRICS = {
     "log_likelihood_em", "log_likelihood_posterior_mean", "ari_em", "ari_posterior",
     "responsibility_diff_max", "responsibility_diff_mean", "em_n_iter", "em_converged",
-    "em_bic", "looic", "loo_max_pareto_k",
+    "em_bic", "looic", "loo_max_pareto_k", "em_bic_by_k", "em_bic_best_k",
 }  # fmt: skip
 TIMINGS = {"em_fit", "compile", "sampling", "figures", "write", "total"}
 
@@ -97,6 +97,9 @@ def test_metrics_match_fitted_objects(written):
     assert ("WARNING" in page) == (not diag.ok)
 
     assert m["em_bic"] == pytest.approx(est.bic(result.data.X))
+    # The K=2 entry of "BIC by K" is the same fit (same model, starts and seed) as the case's.
+    assert m["em_bic_by_k"]["2"] == pytest.approx(m["em_bic"], rel=1e-9)
+    assert str(m["em_bic_best_k"]) == min(m["em_bic_by_k"], key=m["em_bic_by_k"].get)
     assert m["looic"] == pytest.approx(-2 * float(az.loo(result.bayes.idata).elpd))
 
     labels = result.responsibilities["em"].argmax(axis=1)
@@ -109,3 +112,27 @@ def test_index_lists_case(written):
     _, out, _ = written
     html = (out / "index.html").read_text()
     assert "lecture-1d/index.html" in html
+
+
+@pytest.mark.slow
+def test_wrong_k_case_end_to_end(tmp_path):
+    """lecture-2d-k3: three components, no per-parameter truth, honest about convergence."""
+    result = compare.run("lecture-2d-k3", quick=True)
+    out = tmp_path / "reports"
+    write_report([result], out)
+    case_dir = out / "lecture-2d-k3"
+    for name in ("index.html", "index.md", "metrics.json", "summary.csv", "posterior.nc"):
+        assert (case_dir / name).stat().st_size > 0, name
+    doc = json.loads((case_dir / "metrics.json").read_text())
+    assert doc["figure_errors"] == {}
+    for figure in ("ellipses.png", "intervals.png", "az_posterior.png", "iterations.png"):
+        assert figure in doc["figures"] and (case_dir / figure).is_file()
+    assert {"em_bic", "looic", "ari_em", "ari_posterior"} <= set(doc["metrics"])
+    assert doc["alignment"]["em"]["reference"] == "EM"
+    # Three components of a 2-D diagonal model: 3 weights, 6 means, 3 x 3 covariance entries.
+    assert len(doc["parameters"]) == 3 + 6 + 9
+    assert all(p["truth"] is None for p in doc["parameters"])
+    page = (case_dir / "index.html").read_text()
+    index = (out / "index.html").read_text()
+    assert ("WARNING" in page) == (not result.converged)
+    assert ("WARNING" in index) == (not result.converged)
