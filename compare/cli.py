@@ -15,24 +15,21 @@ from .cases import CASES
 __all__ = ["main"]
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer; got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer; got {value}")
-    return value
+def _int_at_least(minimum: int):
+    """An argparse ``type`` accepting integers >= ``minimum`` (bad values exit with code 2)."""
 
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected an integer >= {minimum}; got {text!r}"
+            ) from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected an integer >= {minimum}; got {value}")
+        return value
 
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0; got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0; got {value}")
-    return value
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,10 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("cases", nargs="*", metavar="CASE", help="cases to run (default: all)")
     run.add_argument("--out", default="reports", help="report directory (default: reports)")
-    run.add_argument("--seed", type=_non_negative_int, default=0)
-    run.add_argument("--draws", type=_positive_int, default=1000)
-    run.add_argument("--tune", type=_positive_int, default=1000)
-    run.add_argument("--chains", type=_positive_int, default=4)
+    run.add_argument("--seed", type=_int_at_least(0), default=0)
+    run.add_argument("--draws", type=_int_at_least(1), default=1000)
+    run.add_argument("--tune", type=_int_at_least(1), default=1000)
+    run.add_argument("--chains", type=_int_at_least(1), default=4)
     run.add_argument("--sampler", choices=("nutpie", "pymc"), default="nutpie")
     run.add_argument(
         "--method",
