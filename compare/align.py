@@ -3,7 +3,7 @@
 A mixture's likelihood does not change when its components are relabelled, so before an
 EM component is compared with a posterior component (or with the truth) both are matched
 to the same reference. The matching minimises the total squared distance between means
-(the Hungarian algorithm, :func:`scipy.optimize.linear_sum_assignment`).
+(the Hungarian algorithm; :func:`em.match_components`, which the bootstrap uses too).
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
+
+import em
 
 __all__ = ["Alignment", "match_components"]
 
@@ -81,13 +82,10 @@ def match_components(
         raise ValueError(
             f"estimated_means {est.shape} and reference_means {ref.shape} must have one shape"
         )
-    # cost[k, j]: reference component k matched with estimated component j.
-    cost = np.sum((ref[:, None, :] - est[None, :, :]) ** 2, axis=-1)
-    rows, cols = linear_sum_assignment(cost)
-    order = cols[np.argsort(rows)]
+    order = em.match_components(est, ref)
     return Alignment(
         order=order,
-        cost=float(cost[np.arange(len(order)), order].sum()),
+        cost=float(np.sum((est[order] - ref) ** 2)),
         reference=reference,
         ordering_constraint=ordering_constraint,
     )

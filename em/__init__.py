@@ -25,6 +25,7 @@ _LAZY = {
     "LinearRegressionMLE": "linear",
     "LogisticRegressionMLE": "logistic",
     "bootstrap": "bootstrap",
+    "match_components": "alignment",
     "mixture_log_joint": "density",
     "mixture_log_likelihood": "density",
     "BootstrapResult": "bootstrap",

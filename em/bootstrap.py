@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from ._validation import (
     check_array,
@@ -31,6 +30,7 @@ from ._validation import (
     check_random_state,
     check_vector,
 )
+from .alignment import match_components
 from .categorical import CategoricalMLE
 from .gaussian_mle import GaussianMLE
 from .inference import InferenceTable, interval_table
@@ -259,7 +259,7 @@ class _Mixture(_Adapter):
             clone.fit(self.X[self.rows(rng)])
 
     def align(self, values, reference):
-        order = _match(values["means"], reference["means"], self.scale)
+        order = match_components(values["means"], reference["means"], self.scale)
         out = {"weights": values["weights"][order], "means": values["means"][order]}
         tied = getattr(self.reference, "covariance_type", None) == "tied"
         out["covariances"] = values["covariances"] if tied else values["covariances"][order]
@@ -278,15 +278,10 @@ class _KMeans(_Adapter):
         clone.fit(self.X[self.rows(rng)])
 
     def align(self, values, reference):
-        order = _match(values["cluster_centers"], reference["cluster_centers"], self.scale)
+        order = match_components(
+            values["cluster_centers"], reference["cluster_centers"], self.scale
+        )
         return {"cluster_centers": values["cluster_centers"][order]}
-
-
-def _match(means: np.ndarray, reference: np.ndarray, scale: np.ndarray) -> np.ndarray:
-    """``order`` such that ``means[order][k]`` is the component matched to reference ``k``."""
-    cost = np.sum(np.square((reference[:, None, :] - means[None, :, :]) / scale), axis=2)
-    rows, cols = linear_sum_assignment(cost)
-    return cols[np.argsort(rows)]
 
 
 def _adapter(estimator: Any, X: Any, y: Any, kind: str) -> _Adapter:
