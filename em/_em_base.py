@@ -10,12 +10,12 @@ responsibilities the (shared) M-step consumes.
 from __future__ import annotations
 
 import warnings
-from abc import ABC, abstractmethod
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from . import _gaussian as g
+from . import _stats
 from ._base import BaseEstimator
 from ._init import (
     MIXTURE_INITS,
@@ -66,27 +66,6 @@ class MixtureParameters(NamedTuple):
     precisions_cholesky: np.ndarray
 
 
-class EStep(NamedTuple):
-    """What an E-step hands to the M-step and to the bookkeeping.
-
-    Attributes
-    ----------
-    resp : ndarray of shape (N, K)
-        Responsibilities (soft EM) or one-hot labels (hard EM).
-    sample_log_likelihood : ndarray of shape (N,)
-        Observed-data ``log p(x_n | theta)`` at the parameters the E-step used.
-    objective : float
-        Total of the quantity this EM variant increases; ``tol`` applies to its mean.
-    labels : ndarray of int, shape (N,), or None
-        The hard assignment, when there is one (its repetition is an exact fixed point).
-    """
-
-    resp: np.ndarray
-    sample_log_likelihood: np.ndarray
-    objective: float
-    labels: np.ndarray | None
-
-
 class _Run(NamedTuple):
     params: MixtureParameters
     history: np.ndarray
@@ -96,12 +75,17 @@ class _Run(NamedTuple):
     log_likelihood: float
 
 
-class BaseMixtureEM(BaseEstimator, ABC):
-    """Gaussian mixture fitted by an EM-type algorithm; subclasses supply the E-step.
+class BaseMixtureEM(BaseEstimator):
+    """Gaussian mixture fitted by an EM-type algorithm; subclasses say which one.
 
-    Parameters are documented on the public subclasses.
+    Parameters are documented on the public subclasses. Every iteration is one pass of
+    :func:`em._stats.e_step` over the data in chunks, adding up sufficient statistics, and
+    an M-step from the statistics alone, so a fit needs memory for a chunk and the
+    ``K x D x D`` statistics, not for ``N x K`` responsibilities.
     """
 
+    # Hard (classification) EM: samples count wholly for their most probable component.
+    _hard: bool = False
     # Name of the fitted attribute recording the objective (None: it is the log-likelihood).
     _objective_history_attribute: str | None = None
 
@@ -132,10 +116,6 @@ class BaseMixtureEM(BaseEstimator, ABC):
         self.reg_covar = reg_covar
         self.random_state = random_state
 
-    @abstractmethod
-    def _e_step(self, X: np.ndarray, params: MixtureParameters) -> EStep:
-        """Responsibilities and log-likelihoods at ``params``."""
-
     # ------------------------------------------------------------------ fitting
 
     def fit(self, X: Any, y: Any = None) -> BaseMixtureEM:
@@ -160,7 +140,11 @@ class BaseMixtureEM(BaseEstimator, ABC):
         check_choice(self.init, "init", MIXTURE_INITS)
         reg_covar = check_float(self.reg_covar, "reg_covar", minimum=0.0)
         X = check_array(
-            X, "X", min_samples=n_components, min_samples_reason=f"n_components={n_components}"
+            X,
+            "X",
+            min_samples=n_components,
+            min_samples_reason=f"n_components={n_components}",
+            copy=False,  # EM never writes to X; a copy would double the memory of a fit
         )
         given = self._check_given_init(n_components, X.shape[1], covariance_type)
         rng = check_random_state(self.random_state)
@@ -187,23 +171,22 @@ class BaseMixtureEM(BaseEstimator, ABC):
         """One EM run from ``params``: E-step then M-step, ``max_iter`` times at most."""
         n_samples = ctx.X.shape[0]
         history, objective_history = [], []
-        previous_objective, previous_labels = -np.inf, None
+        previous_objective, previous_digest = -np.inf, None
         converged = False
         for _ in range(max_iter):
-            estep = self._e_step(ctx.X, params)
-            history.append(float(estep.sample_log_likelihood.sum()))
-            objective_history.append(estep.objective)
-            params, reseeded = ctx.m_step(estep.resp, estep.sample_log_likelihood)
+            plan = ctx.plan(params)
+            stats = _stats.e_step(ctx.X, plan, self._hard)
+            history.append(stats.log_likelihood)
+            objective_history.append(stats.objective)
+            params, reseeded = ctx.m_step(stats, plan)
             # Hard EM: a repeated assignment makes this M-step repeat the last one exactly.
-            fixed_point = previous_labels is not None and np.array_equal(
-                estep.labels, previous_labels
-            )
-            change = (estep.objective - previous_objective) / n_samples
+            fixed_point = stats.digest is not None and stats.digest == previous_digest
+            change = (stats.objective - previous_objective) / n_samples
             if not reseeded and (abs(change) < tol or fixed_point):
                 converged = True
                 break
-            previous_objective, previous_labels = estep.objective, estep.labels
-        log_likelihood = float(self._sample_log_likelihood(ctx.X, params).sum())
+            previous_objective, previous_digest = stats.objective, stats.digest
+        log_likelihood = _stats.log_likelihood(ctx.X, ctx.plan(params))
         return _Run(
             params,
             np.asarray(history, dtype=np.float64),
@@ -231,14 +214,15 @@ class BaseMixtureEM(BaseEstimator, ABC):
         )
         if weights is None or means is None or covariances is None:
             if means is not None:
-                start = ctx.m_step(nearest_center_resp(ctx.X, means))[0]
+                start = ctx.from_responsibilities(nearest_center_resp(ctx.X, means))
             elif self.init == "random_from_data":
                 overall, _ = ctx.data_covariance()
                 start = ctx.with_precisions(
                     *random_from_data(ctx.X, n_components, ctx.covariance_type, overall, rng)
                 )
             else:
-                start = ctx.m_step(initial_responsibilities(ctx.X, n_components, self.init, rng))[0]
+                resp = initial_responsibilities(ctx.X, n_components, self.init, rng)
+                start = ctx.from_responsibilities(resp)
             weights = start.weights if weights is None else weights
             means = start.means if means is None else means
             covariances = start.covariances if covariances is None else covariances
@@ -285,7 +269,7 @@ class BaseMixtureEM(BaseEstimator, ABC):
     def _check_X(self, X: Any) -> np.ndarray:
         """``X`` for a fitted model: finite, 2-D (or 1-D), with the fitted number of features."""
         self._check_fitted("means_")
-        X = check_array(X, "X")
+        X = check_array(X, "X", copy=False)
         if X.shape[1] != self.n_features_in_:
             raise ValueError(
                 f"X has {X.shape[1]} features but {type(self).__name__} was fitted with "
@@ -301,29 +285,39 @@ class BaseMixtureEM(BaseEstimator, ABC):
             self.weights_, self.means_, self.covariances_, self.precisions_cholesky_
         )
 
-    def _weighted_log_density(self, X: np.ndarray, params: MixtureParameters) -> np.ndarray:
-        return g.weighted_log_density(
-            X, params.weights, params.means, params.precisions_cholesky, self.covariance_type
+    def _plan(self) -> _stats.Plan:
+        params = self._params
+        return _stats.plan(
+            params.weights,
+            params.means,
+            params.precisions_cholesky,
+            params.covariances,
+            self.covariance_type,
         )
-
-    def _sample_log_likelihood(self, X: np.ndarray, params: MixtureParameters) -> np.ndarray:
-        return g.logsumexp_rows(self._weighted_log_density(X, params))
 
     def predict(self, X: Any) -> np.ndarray:
         """Most probable component of each sample (Bayes' rule); shape (N,)."""
         X = self._check_X(X)
-        return np.argmax(self._weighted_log_density(X, self._params), axis=1)
+        labels = np.empty(X.shape[0], dtype=np.intp)
+        for part, log_joint in _stats.log_joint_chunks(X, self._plan()):
+            labels[part] = np.argmax(log_joint, axis=1)
+        return labels
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        """Posterior component probabilities ``P(C_k | x_n)``; shape (N, K), rows sum to 1."""
+        """Posterior component probabilities ``P(C_k | x_n)``; shape (N, K), rows sum to 1.
+
+        Computed chunk by chunk: the only array of size ``N`` is the result.
+        """
         X = self._check_X(X)
-        log_joint = self._weighted_log_density(X, self._params)
-        return np.exp(log_joint - g.logsumexp_rows(log_joint)[:, None])
+        proba = np.empty((X.shape[0], self.means_.shape[0]))
+        for part, log_joint in _stats.log_joint_chunks(X, self._plan()):
+            proba[part] = np.exp(log_joint - g.logsumexp_rows(log_joint)[:, None])
+        return proba
 
     def score_samples(self, X: Any) -> np.ndarray:
         """Log-likelihood ``log p(x_n)`` of each sample under the fitted mixture; shape (N,)."""
         X = self._check_X(X)
-        return self._sample_log_likelihood(X, self._params)
+        return _stats.sample_log_likelihood(X, self._plan())
 
     def score(self, X: Any, y: Any = None) -> float:
         """Mean per-sample log-likelihood of ``X`` (higher is better, as ``GridSearchCV`` wants)."""
@@ -340,13 +334,13 @@ class BaseMixtureEM(BaseEstimator, ABC):
     def bic(self, X: Any) -> float:
         """Bayesian information criterion ``-2 log L + p log N`` on ``X`` (lower is better)."""
         X = self._check_X(X)
-        log_likelihood = self._sample_log_likelihood(X, self._params).sum()
+        log_likelihood = _stats.log_likelihood(X, self._plan())
         return float(-2 * log_likelihood + self.n_parameters() * np.log(X.shape[0]))
 
     def aic(self, X: Any) -> float:
         """Akaike information criterion ``-2 log L + 2 p`` on ``X`` (lower is better)."""
         X = self._check_X(X)
-        log_likelihood = self._sample_log_likelihood(X, self._params).sum()
+        log_likelihood = _stats.log_likelihood(X, self._plan())
         return float(-2 * log_likelihood + 2 * self.n_parameters())
 
     def sample(self, n_samples: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -397,7 +391,9 @@ class _FitContext:
         self.covariance_type = covariance_type
         self.reg_covar = reg_covar
         self.owner = owner
-        self.min_std = _ROUNDING_UNITS * np.finfo(np.float64).eps * float(np.abs(X).max())
+        # max |x| by two reductions: np.abs(X) would be a temporary as large as X.
+        largest = max(float(X.max()), -float(X.min()))
+        self.min_std = _ROUNDING_UNITS * np.finfo(np.float64).eps * largest
         self._reset = None
 
     def with_precisions(
@@ -407,30 +403,25 @@ class _FitContext:
         precisions_cholesky, _ = g.compute_precision_cholesky(covariances, self.covariance_type)
         return MixtureParameters(weights, means, covariances, precisions_cholesky)
 
-    def m_step(
-        self, resp: np.ndarray, sample_score: np.ndarray | None = None
-    ) -> tuple[MixtureParameters, bool]:
-        """Parameters from responsibilities, with collapsed components re-seeded.
+    def plan(self, params: MixtureParameters) -> _stats.Plan:
+        """The E-step and M-step of an iteration at ``params``."""
+        return _stats.plan(
+            params.weights,
+            params.means,
+            params.precisions_cholesky,
+            params.covariances,
+            self.covariance_type,
+        )
 
-        A component collapses when its effective sample count ``n_k`` falls below
-        ``1e-6`` (its weight went to zero, or a hard-EM cluster is empty) or its covariance
-        is not numerically positive definite: the Cholesky factorisation fails, or some
-        (conditional) standard deviation is at the rounding level of the data (at most
-        ``1e3 * eps * max|x|``) or of the other directions (see
-        :func:`em._gaussian.compute_precision_cholesky`); e.g. ``reg_covar=0`` and fewer
-        distinct points than dimensions plus one. It is re-seeded at the worst-explained sample
-        (lowest ``sample_score``; without one, the sample farthest from every healthy
-        component) as in the lecture's start: the covariance of all the data and an equal
-        share ``N/K`` of the samples (then all weights are renormalised), so it can win
-        samples back instead of collapsing again. A
-        :class:`~em.DegenerateComponentWarning` names it. A singular ``tied`` covariance is
-        reset to the data covariance.
+    def m_step(self, stats: _stats.Statistics, plan: _stats.Plan) -> tuple[MixtureParameters, bool]:
+        """Parameters from the statistics of an E-step, with collapsed components re-seeded.
 
         Parameters
         ----------
-        resp : ndarray of shape (N, K)
-        sample_score : ndarray of shape (N,), optional
-            Observed-data log-likelihood of each sample from the E-step.
+        stats : Statistics
+            Of the E-step made with ``plan``.
+        plan : Plan
+            The E-step's plan; re-seeding asks it for the worst-explained samples.
 
         Returns
         -------
@@ -438,11 +429,52 @@ class _FitContext:
         reseeded : bool
             Whether any component was re-seeded (such an iteration never counts as
             converged, and the log-likelihood may drop across it).
+
+        Notes
+        -----
+        A component collapses when its effective sample count ``n_k`` falls below
+        ``1e-6`` (its weight went to zero, or a hard-EM cluster is empty) or its covariance
+        is not numerically positive definite: the Cholesky factorisation fails, or some
+        (conditional) standard deviation is at the rounding level of the data (at most
+        ``1e3 * eps * max|x|``) or of the other directions (see
+        :func:`em._gaussian.compute_precision_cholesky`); e.g. ``reg_covar=0`` and fewer
+        distinct points than dimensions plus one. It is re-seeded at the worst-explained
+        sample (lowest ``log p(x_n)`` at the E-step's parameters) as in the lecture's start:
+        the covariance of all the data and an equal share ``N/K`` of the samples (then all
+        weights are renormalised), so it can win samples back instead of collapsing again.
+        A :class:`~em.DegenerateComponentWarning` names it. A singular ``tied`` covariance
+        is reset to the data covariance.
         """
-        X, covariance_type = self.X, self.covariance_type
-        nk, means, covariances = g.estimate_gaussian_parameters(
-            X, resp, self.reg_covar, covariance_type
+        nk, means, covariances = plan.m_step(stats, self.reg_covar, g.NK_EPS)
+        return self._checked(
+            nk, means, covariances, lambda count: _stats.worst_samples(self.X, plan, count)
         )
+
+    def from_responsibilities(self, resp: np.ndarray) -> MixtureParameters:
+        """Starting parameters from given responsibilities (N, K), e.g. a partition.
+
+        A collapsed component is re-seeded as in :meth:`m_step`, at the sample farthest
+        from every healthy component.
+        """
+        nk, means, covariances = g.estimate_gaussian_parameters(
+            self.X, resp, self.reg_covar, self.covariance_type
+        )
+
+        def farthest(count: int) -> np.ndarray:
+            healthy = means[nk >= _MIN_COMPONENT_COUNT]
+            if not healthy.size:
+                return np.arange(count)
+            score = -squared_distances(self.X, healthy).min(axis=1)
+            return np.argsort(score, kind="stable")[:count]
+
+        return self._checked(nk, means, covariances, farthest)[0]
+
+    def _checked(self, nk, means, covariances, worst) -> tuple[MixtureParameters, bool]:
+        """Complete parameters from an M-step's ``nk``, ``means`` and ``covariances``.
+
+        ``worst(count)`` gives the ``count`` samples to re-seed collapsed components at.
+        """
+        covariance_type = self.covariance_type
         precisions_cholesky, singular = g.compute_precision_cholesky(
             covariances, covariance_type, self.min_std
         )
@@ -456,26 +488,18 @@ class _FitContext:
         empty = nk < _MIN_COMPONENT_COUNT
         collapsed = np.flatnonzero(empty | singular)
         if collapsed.size:
-            if sample_score is None:
-                healthy = means[~(empty | singular)]
-                sample_score = (
-                    -squared_distances(X, healthy).min(axis=1)
-                    if healthy.size
-                    else np.zeros(X.shape[0])
-                )
-            worst = np.argsort(sample_score, kind="stable")[: collapsed.size]
             covariance, precision_cholesky = self.data_covariance()
-            for k, i in zip(collapsed, worst, strict=True):
-                means[k] = X[i]
-                nk[k] = X.shape[0] / nk.size
-                if covariance_type != "tied":
-                    covariances[k] = covariance
-                    precisions_cholesky[k] = precision_cholesky
+            for k, i in zip(collapsed, worst(collapsed.size), strict=True):
                 why = (
-                    f"its effective sample count fell to {resp[:, k].sum():.3g}"
+                    f"its effective sample count fell to {nk[k] - g.NK_EPS:.3g}"
                     if empty[k]
                     else "its covariance is not positive definite (try a larger reg_covar)"
                 )
+                means[k] = self.X[i]
+                nk[k] = self.X.shape[0] / nk.size
+                if covariance_type != "tied":
+                    covariances[k] = covariance
+                    precisions_cholesky[k] = precision_cholesky
                 self._warn(
                     f"component {k} collapsed ({why}); re-seeded at sample {i}, the "
                     "worst-explained one, with the data covariance and weight 1/K (before "
@@ -506,7 +530,7 @@ class _FitContext:
         return self._reset
 
     def _warn(self, message: str) -> None:
-        warnings.warn(f"{self.owner}: {message}", DegenerateComponentWarning, stacklevel=5)
+        warnings.warn(f"{self.owner}: {message}", DegenerateComponentWarning, stacklevel=6)
 
 
 # ---------------------------------------------------------------------- init validation

@@ -29,6 +29,8 @@ import math
 import numpy as np
 from scipy import linalg
 
+from ._chunks import chunks
+
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
 
 # A full covariance whose Cholesky pivot satisfies L_ii^2 <= _RCOND * Sigma_ii (its
@@ -37,7 +39,7 @@ COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
 _RCOND = 1e4 * np.finfo(np.float64).eps
 # Added to every n_k before dividing (as scikit-learn does) so an empty component yields a
 # finite mean instead of 0/0; far below anything that changes a non-empty component.
-_NK_EPS = 10 * np.finfo(np.float64).eps
+NK_EPS = 10 * np.finfo(np.float64).eps
 
 
 def covariance_shape(covariance_type: str, n_components: int, n_features: int) -> tuple:
@@ -211,7 +213,11 @@ def compute_precision_cholesky(
 def estimate_gaussian_parameters(
     X: np.ndarray, resp: np.ndarray, reg_covar: float, covariance_type: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The M-step: responsibility-weighted counts, means and covariances.
+    """The M-step from responsibilities: weighted counts, means and covariances.
+
+    The reference form (two passes: means, then scatter about them), used where
+    responsibilities exist as an array (a starting partition); the EM loop uses the
+    one-pass statistics of :mod:`em._stats` instead.
 
     Parameters
     ----------
@@ -231,31 +237,31 @@ def estimate_gaussian_parameters(
         ``full`` (K, D, D), ``tied`` (D, D), ``diag`` (K, D), ``spherical`` (K,): the
         maximum-likelihood (divide by ``n_k``, not ``n_k - 1``) estimates plus ``reg_covar``.
     """
-    nk = resp.sum(axis=0) + _NK_EPS
+    nk = resp.sum(axis=0) + NK_EPS
     means = (resp.T @ X) / nk[:, None]
     n_components, n_features = means.shape
-    if covariance_type == "full":
-        covariances = np.empty((n_components, n_features, n_features))
+    diagonal = covariance_type in ("diag", "spherical")
+    # Centred products, never E[x x^T] - mu mu^T, which cancels badly when the data sit far
+    # from the origin relative to their spread; chunked so no temporary is as large as X.
+    scatter = np.zeros(
+        (n_components, n_features) if diagonal else (n_components, n_features, n_features)
+    )
+    for part in chunks(X.shape[0], 8192):
         for k in range(n_components):
-            diff = X - means[k]
-            covariances[k] = (resp[:, k] * diff.T) @ diff / nk[k]
-            covariances[k].flat[:: n_features + 1] += reg_covar
+            diff = X[part] - means[k]
+            r = resp[part, k]
+            scatter[k] += r @ np.square(diff) if diagonal else (r * diff.T) @ diff
+    idx = np.arange(n_features)
+    if covariance_type == "full":
+        covariances = scatter / nk[:, None, None]
+        covariances[:, idx, idx] += reg_covar
         # The product is symmetric only up to rounding; make it exactly so (users test it).
         return nk, means, (covariances + np.swapaxes(covariances, 1, 2)) / 2
     if covariance_type == "tied":
-        covariance = np.zeros((n_features, n_features))
-        for k in range(n_components):
-            diff = X - means[k]
-            covariance += (resp[:, k] * diff.T) @ diff
-        covariance /= nk.sum()
-        covariance.flat[:: n_features + 1] += reg_covar
+        covariance = scatter.sum(axis=0) / nk.sum()
+        covariance[idx, idx] += reg_covar
         return nk, means, (covariance + covariance.T) / 2
-    # diag / spherical: centred squares, not E[x^2] - mu^2, which cancels badly when the
-    # data sit far from the origin relative to their spread.
-    variances = np.empty((n_components, n_features))
-    for k in range(n_components):
-        variances[k] = resp[:, k] @ np.square(X - means[k]) / nk[k]
-    variances += reg_covar
+    variances = scatter / nk[:, None] + reg_covar
     if covariance_type == "spherical":
         return nk, means, variances.mean(axis=1)
     return nk, means, variances
@@ -267,15 +273,21 @@ def data_covariance(X: np.ndarray, reg_covar: float, covariance_type: str) -> np
     Returns ``(D, D)`` for ``full``/``tied``, ``(D,)`` for ``diag``, a 0-d array for
     ``spherical``; maximum-likelihood scaling plus ``reg_covar`` on the diagonal. Used for
     the lecture's start (every variance the overall variance) and to re-seed a collapsed
-    component.
+    component. Chunked: no temporary is as large as ``X``.
     """
-    _, _, cov = estimate_gaussian_parameters(
-        X,
-        np.ones((X.shape[0], 1)),
-        reg_covar,
-        "tied" if covariance_type == "full" else covariance_type,
-    )
-    return cov if covariance_type in ("full", "tied") else cov[0]
+    mean = X.mean(axis=0)
+    n_features = X.shape[1]
+    scatter = np.zeros((n_features, n_features))
+    for part in chunks(X.shape[0], 8192):
+        diff = X[part] - mean
+        scatter += diff.T @ diff
+    covariance = scatter / X.shape[0]
+    covariance = (covariance + covariance.T) / 2
+    covariance[np.arange(n_features), np.arange(n_features)] += reg_covar
+    if covariance_type in ("full", "tied"):
+        return covariance
+    variances = np.diagonal(covariance).copy()
+    return variances if covariance_type == "diag" else variances.mean()
 
 
 def covariance_cholesky(covariances: np.ndarray, covariance_type: str) -> np.ndarray:

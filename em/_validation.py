@@ -14,6 +14,11 @@ from typing import Any
 
 import numpy as np
 
+from ._chunks import chunks
+
+# Rows per block of the finiteness check of large arrays.
+_FINITE_BLOCK = 65_536
+
 
 def check_array(
     X: Any,
@@ -22,6 +27,7 @@ def check_array(
     allow_1d: bool = True,
     min_samples: int = 1,
     min_samples_reason: str = "",
+    copy: bool = True,
 ) -> np.ndarray:
     """Validate a data matrix and return it as a float64 array of shape ``(n, d)``.
 
@@ -37,12 +43,16 @@ def check_array(
         Minimum number of rows.
     min_samples_reason : str
         Appended to the error message when there are too few rows (e.g. "n_components=3").
+    copy : bool, default True
+        Return a copy, so the caller's data are safe from any later change. ``False`` for
+        callers that only read: a float64 array is then returned as it is (a view), which
+        keeps the memory of a fit on large data independent of ``N``.
 
     Returns
     -------
     ndarray of shape (n, d), dtype float64
     """
-    arr = _as_float_array(X, name)
+    arr = _as_float_array(X, name, copy=copy)
     if arr.ndim == 1:
         if not allow_1d:
             raise ValueError(f"{name} must be 2-D of shape (n_samples, n_features); got 1-D")
@@ -79,7 +89,14 @@ def check_vector(y: Any, name: str = "y", *, n: int | None = None) -> np.ndarray
 
 
 def check_finite(arr: np.ndarray, name: str) -> None:
-    """Refuse NaN and +/-inf, saying how many and where the first one is."""
+    """Refuse NaN and +/-inf, saying how many and where the first one is.
+
+    Large arrays are checked in blocks of rows, so the check allocates no boolean array as
+    large as the data; only a failing array is then examined whole (for the message).
+    """
+    blocks = chunks(arr.shape[0], _FINITE_BLOCK) if arr.ndim >= 1 else ()
+    if arr.ndim >= 1 and all(np.isfinite(arr[part]).all() for part in blocks):
+        return
     bad = ~np.isfinite(arr)
     if bad.any():
         first = tuple(int(i) for i in np.argwhere(bad)[0])
@@ -160,7 +177,7 @@ def check_random_state(random_state: Any, name: str = "random_state") -> np.rand
     )
 
 
-def _as_float_array(X: Any, name: str) -> np.ndarray:
+def _as_float_array(X: Any, name: str, copy: bool = True) -> np.ndarray:
     if X is None:
         raise ValueError(f"{name} is None; an array of numbers is required")
     arr = np.asarray(X)
@@ -170,4 +187,5 @@ def _as_float_array(X: Any, name: str) -> np.ndarray:
         raise TypeError(f"{name} must be numeric; got an array of dtype {arr.dtype}")
     if np.iscomplexobj(arr):
         raise TypeError(f"{name} must be real; got complex values")
-    return np.array(arr, dtype=np.float64)  # a copy: the caller's data is never modified
+    # A copy by default: the caller's data is never modified.
+    return np.array(arr, dtype=np.float64, copy=True if copy else None)

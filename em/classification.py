@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _gaussian as g
-from ._em_base import BaseMixtureEM, EStep, MixtureParameters
-from ._init import one_hot
+from ._em_base import BaseMixtureEM
 
 
 class ClassificationEM(BaseMixtureEM):
@@ -54,19 +52,9 @@ stop_reason_, init_log_likelihoods_, n_features_in_
     re-seeded.
     """
 
+    _hard = True
     _objective_history_attribute = "classification_log_likelihood_history_"
-
-    def _e_step(self, X: np.ndarray, params: MixtureParameters) -> EStep:
-        log_joint = self._weighted_log_density(X, params)
-        labels = np.argmax(log_joint, axis=1)
-        classification = log_joint[np.arange(X.shape[0]), labels].sum()
-        return EStep(
-            one_hot(labels, log_joint.shape[1]),
-            g.logsumexp_rows(log_joint),
-            float(classification),
-            labels,
-        )
 
     def _set_fitted(self, best, runs, X: np.ndarray) -> None:
         super()._set_fitted(best, runs, X)
-        self.labels_ = np.argmax(self._weighted_log_density(X, self._params), axis=1)
+        self.labels_ = self.predict(X)

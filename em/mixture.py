@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from . import _gaussian as g
-from ._em_base import BaseMixtureEM, EStep, MixtureParameters
+from ._em_base import BaseMixtureEM
 
 
 class GaussianMixtureEM(BaseMixtureEM):
@@ -100,12 +97,6 @@ class GaussianMixtureEM(BaseMixtureEM):
     >>> [round(float(m)) for m in np.sort(gm.means_.ravel())]
     [0, 10]
     """
-
-    def _e_step(self, X: np.ndarray, params: MixtureParameters) -> EStep:
-        log_joint = self._weighted_log_density(X, params)
-        sample_log_likelihood = g.logsumexp_rows(log_joint)
-        resp = np.exp(log_joint - sample_log_likelihood[:, None])
-        return EStep(resp, sample_log_likelihood, float(sample_log_likelihood.sum()), None)
 
     def inference(self, X: Any, *, level: float = 0.95):
         """Standard errors and intervals of weights, means and covariances at the MLE.

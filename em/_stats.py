@@ -1,0 +1,352 @@
+"""The E-step as a stream of sufficient statistics, and the M-step from the statistics alone.
+
+Soft EM needs, per component ``k``, only three sums over the samples: ``n_k = sum_n r_nk``,
+the weighted first moment and the weighted second moment (or what the covariance type
+needs of it). So the E-step walks over ``X`` in chunks of bounded size
+(:mod:`em._chunks`) and adds up the statistics of each chunk: nothing of size ``N`` is
+allocated, and the same chunk function serves a NumPy array in memory and the blocks of a
+Dask array (:mod:`em._dask`). Hard EM is the same pass with one-hot responsibilities.
+
+A :class:`Plan` holds one iteration's constants; there are two kinds, so that every step
+is a matrix product over all components at once (no Python loop over components):
+
+- :class:`WhitenedPlan` (``full``, ``tied``) accumulates the statistics of the whitened
+  samples ``y = U_k^T (x - mu_k)``: centred on the current means, in units of the current
+  covariances, so nothing cancels.
+- :class:`DiagonalPlan` (``diag``, ``spherical``) accumulates those of
+  ``[(x - c)^2, x - c]`` about the mixture mean ``c``, which turns distances and sums
+  into two products with ``2 D`` inner dimension.
+
+Chunks are held with samples along the last axis (``(K, D, chunk)``, ``(2 D, chunk)``),
+so every element-wise step runs along long contiguous rows even when ``D`` is 1 or 2.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Iterator
+from typing import NamedTuple
+
+import numpy as np
+
+from ._chunks import chunk_size, chunks
+from ._gaussian import log_det_cholesky
+
+
+class Statistics(NamedTuple):
+    """What one E-step pass over (part of) the data adds up.
+
+    All sums are over the samples of the pass; two passes over disjoint samples combine
+    with :func:`combine`. ``y`` is the whitened sample of the module docstring.
+
+    Attributes
+    ----------
+    nk : ndarray of shape (K,)
+        ``sum_n r_nk``.
+    s1 : ndarray of shape (K, D)
+        ``sum_n r_nk y_nk``.
+    s2 : ndarray
+        ``full``/``tied``: (K, D, D), ``sum_n r_nk y_nk y_nk^T``; ``diag``/``spherical``:
+        (K, D), ``sum_n r_nk y_nk^2`` (element-wise).
+    log_likelihood : float
+        ``sum_n log p(x_n)`` at the parameters of the pass.
+    objective : float
+        What the EM variant increases: the log-likelihood (soft EM) or the
+        classification log-likelihood ``sum_n log(w_z N(x_n | theta_z))`` (hard EM).
+    digest : bytes or None
+        Hard EM: a hash of the labels of the pass, in sample order (two passes with equal
+        digests assigned every sample alike); None for soft EM.
+    n_samples : int
+    """
+
+    nk: np.ndarray
+    s1: np.ndarray
+    s2: np.ndarray
+    log_likelihood: float
+    objective: float
+    digest: bytes | None
+    n_samples: int
+
+
+def combine(a: Statistics, b: Statistics) -> Statistics:
+    """Statistics of the samples of ``a`` followed by those of ``b``."""
+    digest = None
+    if a.digest is not None and b.digest is not None:
+        digest = hashlib.blake2b(a.digest + b.digest, digest_size=16).digest()
+    return Statistics(
+        a.nk + b.nk,
+        a.s1 + b.s1,
+        a.s2 + b.s2,
+        a.log_likelihood + b.log_likelihood,
+        a.objective + b.objective,
+        digest,
+        a.n_samples + b.n_samples,
+    )
+
+
+class Plan:
+    """The E-step and M-step of one iteration, with their constants computed once.
+
+    Subclasses: :class:`WhitenedPlan` (``full``, ``tied``) and :class:`DiagonalPlan`
+    (``diag``, ``spherical``); :func:`plan` picks one. A plan holds only small arrays
+    (``K x D x D`` at most), so it is cheap to send to Dask workers.
+    """
+
+    covariance_type: str
+    n_components: int
+    n_features: int
+    log_norm: np.ndarray  # (K, 1): log w_k + log det U_k - D/2 log(2 pi)
+
+    def log_joint(self, X: np.ndarray) -> np.ndarray:
+        """``log w_k N(x_n | theta_k)`` of a chunk; (b, D) -> (K, b)."""
+        raise NotImplementedError
+
+    def chunk_statistics(self, X: np.ndarray, hard: bool = False) -> Statistics:
+        """Statistics of one chunk ``X`` of shape (b, D) (any row stride).
+
+        ``hard``: classification EM, every sample counts wholly for its most probable
+        component instead of by its responsibilities.
+        """
+        raise NotImplementedError
+
+    def m_step(
+        self, stats: Statistics, reg_covar: float, nk_eps: float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """New ``nk`` (K,), ``means`` (K, D) and ``covariances`` from the statistics.
+
+        ``reg_covar`` is added to the diagonal of every covariance; ``nk_eps`` to every
+        ``n_k`` before dividing, so an empty component gives a finite mean.
+        """
+        raise NotImplementedError
+
+
+def _responsibilities(log_joint: np.ndarray, hard: bool):
+    """Responsibilities (K, b) from the log joint (K, b), overwriting it.
+
+    Returns ``(resp, log_likelihood, objective, digest)`` as in :class:`Statistics`.
+    """
+    top = log_joint.max(axis=0)
+    if hard:
+        labels = log_joint.argmax(axis=0)
+    resp = log_joint
+    resp -= top
+    np.exp(resp, out=resp)
+    total = resp.sum(axis=0)
+    log_likelihood = float(np.log(total).sum() + top.sum())
+    if not hard:
+        resp /= total
+        return resp, log_likelihood, log_likelihood, None
+    # The classification log-likelihood: the log joint at each sample's label, its maximum.
+    objective = float(top.sum())
+    resp = np.zeros_like(resp)
+    resp[labels, np.arange(labels.size)] = 1.0
+    digest = hashlib.blake2b(labels.astype(np.int32).tobytes(), digest_size=16).digest()
+    return resp, log_likelihood, objective, digest
+
+
+class WhitenedPlan(Plan):
+    """``full`` and ``tied``: statistics of the whitened samples ``y = U_k^T (x - mu_k)``.
+
+    ``|y|^2`` is the squared Mahalanobis distance, and ``S_k = sum_n r_nk y y^T`` is the
+    scatter about the current mean in units of the current covariance, so nothing cancels;
+    :meth:`m_step` maps it back with ``L_k = U_k^{-T}`` (the covariance's Cholesky factor).
+    The whitening of every component is one matrix product of ``(K D) x (D + 1)`` by
+    ``(D + 1) x b`` (the ``+ 1`` row of ones carries ``-U_k^T mu_k``): one BLAS call, no
+    loop over components. ``tied`` whitens once and subtracts each ``U^T mu_k``.
+    """
+
+    def __init__(self, weights, means, precisions_cholesky, covariances, covariance_type):
+        K, D = means.shape
+        self.covariance_type, self.n_components, self.n_features = covariance_type, K, D
+        self.means = means
+        self.log_norm = _log_norm(weights, precisions_cholesky, covariance_type, D)
+        self.chol = np.broadcast_to(np.linalg.cholesky(covariances), (K, D, D))
+        if covariance_type == "full":
+            Ut = np.swapaxes(precisions_cholesky, 1, 2)  # U_k^T, (K, D, D)
+            shift = -np.einsum("kij,kj->ki", Ut, means)[:, :, None]
+            self.affine = np.concatenate([Ut, shift], axis=2).reshape(K * D, D + 1)
+            self.offsets = None
+        else:
+            self.affine = np.concatenate([precisions_cholesky.T, np.zeros((D, 1))], axis=1)
+            self.offsets = (means @ precisions_cholesky)[:, :, None]  # U^T mu_k, (K, D, 1)
+
+    def _whiten(self, X: np.ndarray) -> np.ndarray:
+        """``y = U_k^T (x - mu_k)`` for every component; (b, D) -> (K, D, b)."""
+        K, D = self.n_components, self.n_features
+        Xt = np.empty((D + 1, X.shape[0]))
+        Xt[:-1] = X.T
+        Xt[-1] = 1.0
+        if self.offsets is None:
+            return (self.affine @ Xt).reshape(K, D, -1)
+        return (self.affine @ Xt)[None] - self.offsets
+
+    def log_joint(self, X):
+        y = self._whiten(X)
+        log_joint = np.einsum("kdb,kdb->kb", y, y)
+        log_joint *= -0.5
+        log_joint += self.log_norm
+        return log_joint
+
+    def chunk_statistics(self, X, hard=False):
+        y = self._whiten(X)
+        log_joint = np.einsum("kdb,kdb->kb", y, y)
+        log_joint *= -0.5
+        log_joint += self.log_norm
+        resp, log_likelihood, objective, digest = _responsibilities(log_joint, hard)
+        s1 = np.matmul(y, resp[:, :, None])[:, :, 0]
+        s2 = np.matmul(y * resp[:, None, :], np.swapaxes(y, 1, 2))
+        return Statistics(resp.sum(axis=1), s1, s2, log_likelihood, objective, digest, X.shape[0])
+
+    def m_step(self, stats, reg_covar, nk_eps):
+        # With d_k = sum_n r_nk (x_n - mu_k) / n_k (the step of the mean), the scatter about
+        # the new mean is sum_n r_nk (x_n - mu_k)(x_n - mu_k)^T - n_k d_k d_k^T: the
+        # correction is the square of a step, which cancels nothing that matters.
+        nk = stats.nk + nk_eps
+        L = self.chol
+        step = np.einsum("kij,kj->ki", L, stats.s1) / nk[:, None]
+        scatter = L @ stats.s2 @ np.swapaxes(L, 1, 2)
+        scatter -= nk[:, None, None] * (step[:, :, None] * step[:, None, :])
+        if self.covariance_type == "full":
+            covariances = scatter / nk[:, None, None]
+        else:
+            covariances = scatter.sum(axis=0) / nk.sum()
+        covariances = (covariances + np.swapaxes(covariances, -1, -2)) / 2
+        idx = np.arange(self.n_features)
+        covariances[..., idx, idx] += reg_covar
+        return nk, self.means + step, covariances
+
+
+class DiagonalPlan(Plan):
+    """``diag`` and ``spherical``: statistics of ``[x - c, (x - c)^2]`` by matrix products.
+
+    With diagonal precisions ``P_k = 1 / sigma_k^2`` the squared Mahalanobis distance is
+    linear in the features ``f = [(x - c)^2, x - c]``: ``P_k . (x - c)^2 - 2 P_k m_k . (x - c)
+    + P_k . m_k^2`` with ``m_k = mu_k - c``; so the distances of all components are one
+    ``K x 2D`` by ``2D x b`` product, and the M-step's sums ``sum_n r_nk f_n`` another.
+    ``c`` is the current mixture mean ``sum_k w_k mu_k``, which keeps the expansion from
+    cancelling (scikit-learn expands about 0).
+    """
+
+    def __init__(self, weights, means, precisions_cholesky, covariances, covariance_type):
+        K, D = means.shape
+        self.covariance_type, self.n_components, self.n_features = covariance_type, K, D
+        self.center = weights @ means
+        self.offsets = means - self.center  # m_k, (K, D)
+        precisions = np.broadcast_to(precisions_cholesky.reshape(K, -1) ** 2, (K, D))
+        self.log_norm = _log_norm(weights, precisions_cholesky, covariance_type, D) - 0.5 * (
+            precisions * self.offsets**2
+        ).sum(axis=1, keepdims=True)
+        self.coef = -0.5 * np.concatenate([precisions, -2 * precisions * self.offsets], axis=1)
+
+    def _features(self, X: np.ndarray) -> np.ndarray:
+        """``[(x - c)^2; x - c]``, shape (2D, b)."""
+        D = self.n_features
+        F = np.empty((2 * D, X.shape[0]))
+        np.subtract(X.T, self.center[:, None], out=F[D:])
+        np.multiply(F[D:], F[D:], out=F[:D])
+        return F
+
+    def log_joint(self, X):
+        return self.coef @ self._features(X) + self.log_norm
+
+    def chunk_statistics(self, X, hard=False):
+        F = self._features(X)
+        log_joint = self.coef @ F
+        log_joint += self.log_norm
+        resp, log_likelihood, objective, digest = _responsibilities(log_joint, hard)
+        sums = resp @ F.T  # (K, 2D): [sum r (x - c)^2, sum r (x - c)]
+        D = self.n_features
+        return Statistics(
+            resp.sum(axis=1), sums[:, D:], sums[:, :D], log_likelihood, objective, digest,
+            X.shape[0],
+        )  # fmt: skip
+
+    def m_step(self, stats, reg_covar, nk_eps):
+        nk = (stats.nk + nk_eps)[:, None]
+        mean_from_center = stats.s1 / nk
+        variances = stats.s2 / nk - mean_from_center**2 + reg_covar
+        if self.covariance_type == "spherical":
+            variances = variances.mean(axis=1)
+        return nk[:, 0], self.center + mean_from_center, variances
+
+
+def _log_norm(weights, precisions_cholesky, covariance_type, n_features) -> np.ndarray:
+    """``log w_k + log det U_k - D/2 log(2 pi)``, shape (K, 1)."""
+    log_det = log_det_cholesky(precisions_cholesky, covariance_type, n_features)
+    value = np.log(weights) + log_det - 0.5 * n_features * math.log(2 * math.pi)
+    return value.reshape(-1, 1)
+
+
+def plan(
+    weights: np.ndarray,
+    means: np.ndarray,
+    precisions_cholesky: np.ndarray,
+    covariances: np.ndarray,
+    covariance_type: str,
+) -> Plan:
+    """The plan of an iteration at the given parameters.
+
+    Parameters
+    ----------
+    weights : ndarray of shape (K,)
+    means : ndarray of shape (K, D)
+    precisions_cholesky, covariances : ndarray
+        ``full`` (K, D, D), ``tied`` (D, D), ``diag`` (K, D), ``spherical`` (K,).
+    covariance_type : {"full", "tied", "diag", "spherical"}
+    """
+    cls = WhitenedPlan if covariance_type in ("full", "tied") else DiagonalPlan
+    return cls(weights, means, precisions_cholesky, covariances, covariance_type)
+
+
+def e_step(X: np.ndarray, plan: Plan, hard: bool = False) -> Statistics:
+    """Statistics of all of ``X`` (N, D), chunk by chunk."""
+    total = None
+    for part in chunks(X.shape[0], chunk_size(plan.n_components, plan.n_features)):
+        stats = plan.chunk_statistics(X[part], hard)
+        total = stats if total is None else combine(total, stats)
+    return total
+
+
+def log_joint_chunks(X: np.ndarray, plan: Plan) -> Iterator[tuple[slice, np.ndarray]]:
+    """``log w_k N(x_n | theta_k)`` chunk by chunk: ``(slice, (b, K) array)`` pairs."""
+    for part in chunks(X.shape[0], chunk_size(plan.n_components, plan.n_features)):
+        yield part, plan.log_joint(X[part]).T
+
+
+def _logsumexp_columns(log_joint: np.ndarray) -> np.ndarray:
+    """``log sum_k exp`` over the first axis of a (K, b) array; shape (b,)."""
+    top = log_joint.max(axis=0)
+    return top + np.log(np.exp(log_joint - top).sum(axis=0))
+
+
+def sample_log_likelihood(X: np.ndarray, plan: Plan) -> np.ndarray:
+    """``log p(x_n)`` of every sample, computed chunk by chunk; shape (N,)."""
+    out = np.empty(X.shape[0])
+    for part in chunks(X.shape[0], chunk_size(plan.n_components, plan.n_features)):
+        out[part] = _logsumexp_columns(plan.log_joint(X[part]))
+    return out
+
+
+def log_likelihood(X: np.ndarray, plan: Plan) -> float:
+    """``sum_n log p(x_n)`` without any array of size ``N``."""
+    return float(
+        sum(
+            _logsumexp_columns(plan.log_joint(X[part])).sum()
+            for part in chunks(X.shape[0], chunk_size(plan.n_components, plan.n_features))
+        )
+    )
+
+
+def worst_samples(X: np.ndarray, plan: Plan, count: int) -> np.ndarray:
+    """Indices of the ``count`` samples with the lowest ``log p(x_n)``, lowest first.
+
+    Ties go to the earlier sample. Keeps ``count`` candidates, never an array of size ``N``.
+    """
+    values, indices = np.empty(0), np.empty(0, dtype=np.intp)
+    for part in chunks(X.shape[0], chunk_size(plan.n_components, plan.n_features)):
+        values = np.concatenate([values, _logsumexp_columns(plan.log_joint(X[part]))])
+        indices = np.concatenate([indices, np.arange(part.start, part.stop)])
+        keep = np.lexsort((indices, values))[:count]
+        values, indices = values[keep], indices[keep]
+    return indices
