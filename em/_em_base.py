@@ -17,6 +17,7 @@ import numpy as np
 from . import _gaussian as g
 from . import _stats
 from ._base import BaseEstimator
+from ._data import InMemory, fit_data
 from ._init import (
     MIXTURE_INITS,
     initial_responsibilities,
@@ -139,17 +140,11 @@ class BaseMixtureEM(BaseEstimator):
         n_init = check_int(self.n_init, "n_init", minimum=1)
         check_choice(self.init, "init", MIXTURE_INITS)
         reg_covar = check_float(self.reg_covar, "reg_covar", minimum=0.0)
-        X = check_array(
-            X,
-            "X",
-            min_samples=n_components,
-            min_samples_reason=f"n_components={n_components}",
-            copy=False,  # EM never writes to X; a copy would double the memory of a fit
-        )
-        given = self._check_given_init(n_components, X.shape[1], covariance_type)
+        data = fit_data(X, n_components, f"n_components={n_components}")
+        given = self._check_given_init(n_components, data.n_features, covariance_type)
         rng = check_random_state(self.random_state)
 
-        ctx = _FitContext(X, covariance_type, reg_covar, type(self).__name__)
+        ctx = _FitContext(data, covariance_type, reg_covar, type(self).__name__)
         runs = [
             self._run(ctx, self._initial_parameters(ctx, n_components, given, rng), max_iter, tol)
             for _ in range(n_init)
@@ -164,18 +159,18 @@ class BaseMixtureEM(BaseEstimator):
                 ConvergenceWarning,
                 stacklevel=2,
             )
-        self._set_fitted(best, runs, X)
+        self._set_fitted(best, runs, data)
         return self
 
     def _run(self, ctx: _FitContext, params: MixtureParameters, max_iter: int, tol: float) -> _Run:
         """One EM run from ``params``: E-step then M-step, ``max_iter`` times at most."""
-        n_samples = ctx.X.shape[0]
+        n_samples = ctx.data.n_samples
         history, objective_history = [], []
         previous_objective, previous_digest = -np.inf, None
         converged = False
         for _ in range(max_iter):
             plan = ctx.plan(params)
-            stats = _stats.e_step(ctx.X, plan, self._hard)
+            stats = ctx.data.e_step(plan, self._hard)
             history.append(stats.log_likelihood)
             objective_history.append(stats.objective)
             params, reseeded = ctx.m_step(stats, plan)
@@ -186,7 +181,7 @@ class BaseMixtureEM(BaseEstimator):
                 converged = True
                 break
             previous_objective, previous_digest = stats.objective, stats.digest
-        log_likelihood = _stats.log_likelihood(ctx.X, ctx.plan(params))
+        log_likelihood = ctx.data.log_likelihood(ctx.plan(params))
         return _Run(
             params,
             np.asarray(history, dtype=np.float64),
@@ -213,22 +208,29 @@ class BaseMixtureEM(BaseEstimator):
             given.get(name) for name in ("weights", "means", "covariances")
         )
         if weights is None or means is None or covariances is None:
-            if means is not None:
-                start = ctx.from_responsibilities(nearest_center_resp(ctx.X, means))
-            elif self.init == "random_from_data":
+            if self.init == "random_from_data" and means is None:
                 overall, _ = ctx.data_covariance()
                 start = ctx.with_precisions(
-                    *random_from_data(ctx.X, n_components, ctx.covariance_type, overall, rng)
+                    *random_from_data(ctx.data, n_components, ctx.covariance_type, overall, rng)
                 )
+            elif not isinstance(ctx.data, InMemory):
+                raise ValueError(
+                    f"init={self.init!r}{' with means_init' if means is not None else ''} "
+                    "needs X in memory to form a starting partition; for a Dask array "
+                    "accepted: init='random_from_data' (the lecture's start), or all of "
+                    "weights_init, means_init and covariances_init"
+                )
+            elif means is not None:
+                start = ctx.from_responsibilities(nearest_center_resp(ctx.data.X, means))
             else:
-                resp = initial_responsibilities(ctx.X, n_components, self.init, rng)
+                resp = initial_responsibilities(ctx.data.X, n_components, self.init, rng)
                 start = ctx.from_responsibilities(resp)
             weights = start.weights if weights is None else weights
             means = start.means if means is None else means
             covariances = start.covariances if covariances is None else covariances
         return ctx.with_precisions(weights, means, covariances)
 
-    def _set_fitted(self, best: _Run, runs: list[_Run], X: np.ndarray) -> None:
+    def _set_fitted(self, best: _Run, runs: list[_Run], data) -> None:
         params = best.params
         self.weights_ = params.weights
         self.means_ = params.means
@@ -242,7 +244,7 @@ class BaseMixtureEM(BaseEstimator):
         if self._objective_history_attribute is not None:
             setattr(self, self._objective_history_attribute, best.objective_history)
         self.init_log_likelihoods_ = np.array([run.log_likelihood for run in runs])
-        self.n_features_in_ = X.shape[1]
+        self.n_features_in_ = data.n_features
 
     # ------------------------------------------------------------------ validation
 
@@ -386,14 +388,12 @@ class _FitContext:
     most once per fit, and only when a component actually collapses.
     """
 
-    def __init__(self, X: np.ndarray, covariance_type: str, reg_covar: float, owner: str):
-        self.X = X
+    def __init__(self, data, covariance_type: str, reg_covar: float, owner: str):
+        self.data = data  # em._data.InMemory or em._dask.DaskData
         self.covariance_type = covariance_type
         self.reg_covar = reg_covar
         self.owner = owner
-        # max |x| by two reductions: np.abs(X) would be a temporary as large as X.
-        largest = max(float(X.max()), -float(X.min()))
-        self.min_std = _ROUNDING_UNITS * np.finfo(np.float64).eps * largest
+        self.min_std = _ROUNDING_UNITS * np.finfo(np.float64).eps * data.largest_abs
         self._reset = None
 
     def with_precisions(
@@ -447,24 +447,25 @@ class _FitContext:
         """
         nk, means, covariances = plan.m_step(stats, self.reg_covar, g.NK_EPS)
         return self._checked(
-            nk, means, covariances, lambda count: _stats.worst_samples(self.X, plan, count)
+            nk, means, covariances, lambda count: self.data.worst_samples(plan, count)
         )
 
     def from_responsibilities(self, resp: np.ndarray) -> MixtureParameters:
         """Starting parameters from given responsibilities (N, K), e.g. a partition.
 
-        A collapsed component is re-seeded as in :meth:`m_step`, at the sample farthest
-        from every healthy component.
+        Data in memory only. A collapsed component is re-seeded as in :meth:`m_step`, at
+        the sample farthest from every healthy component.
         """
+        X = self.data.X
         nk, means, covariances = g.estimate_gaussian_parameters(
-            self.X, resp, self.reg_covar, self.covariance_type
+            X, resp, self.reg_covar, self.covariance_type
         )
 
         def farthest(count: int) -> np.ndarray:
             healthy = means[nk >= _MIN_COMPONENT_COUNT]
             if not healthy.size:
                 return np.arange(count)
-            score = -squared_distances(self.X, healthy).min(axis=1)
+            score = -squared_distances(X, healthy).min(axis=1)
             return np.argsort(score, kind="stable")[:count]
 
         return self._checked(nk, means, covariances, farthest)[0]
@@ -495,8 +496,8 @@ class _FitContext:
                     if empty[k]
                     else "its covariance is not positive definite (try a larger reg_covar)"
                 )
-                means[k] = self.X[i]
-                nk[k] = self.X.shape[0] / nk.size
+                means[k] = self.data.rows(i)
+                nk[k] = self.data.n_samples / nk.size
                 if covariance_type != "tied":
                     covariances[k] = covariance
                     precisions_cholesky[k] = precision_cholesky
@@ -512,7 +513,7 @@ class _FitContext:
     def data_covariance(self) -> tuple[np.ndarray, np.ndarray]:
         """Covariance of all the data (one component's shape) and its precision Cholesky."""
         if self._reset is None:
-            covariance = g.data_covariance(self.X, self.reg_covar, self.covariance_type)
+            covariance = self.data.covariance(self.reg_covar, self.covariance_type)
             stacked = covariance[None] if self.covariance_type != "tied" else covariance
             precision_cholesky, singular = g.compute_precision_cholesky(
                 stacked, self.covariance_type, self.min_std

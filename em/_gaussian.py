@@ -281,7 +281,18 @@ def data_covariance(X: np.ndarray, reg_covar: float, covariance_type: str) -> np
     for part in chunks(X.shape[0], 8192):
         diff = X[part] - mean
         scatter += diff.T @ diff
-    covariance = scatter / X.shape[0]
+    return covariance_from_scatter(scatter, X.shape[0], reg_covar, covariance_type)
+
+
+def covariance_from_scatter(
+    scatter: np.ndarray, n_samples: int, reg_covar: float, covariance_type: str
+) -> np.ndarray:
+    """The data covariance in one component's shape from the scatter about the mean (D, D).
+
+    See :func:`data_covariance` for the shapes.
+    """
+    n_features = scatter.shape[0]
+    covariance = scatter / n_samples
     covariance = (covariance + covariance.T) / 2
     covariance[np.arange(n_features), np.arange(n_features)] += reg_covar
     if covariance_type in ("full", "tied"):

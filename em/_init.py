@@ -103,7 +103,7 @@ def random_resp(X: np.ndarray, n_components: int, rng: np.random.Generator) -> n
 
 
 def random_from_data(
-    X: np.ndarray,
+    data,
     n_components: int,
     covariance_type: str,
     overall: np.ndarray,
@@ -116,7 +116,8 @@ def random_from_data(
 
     Parameters
     ----------
-    X : ndarray of shape (N, D)
+    data : em._data.InMemory or em._dask.DaskData
+        The samples (``n_samples`` and ``rows(indices)`` are used).
     n_components : int
     covariance_type : {"full", "tied", "diag", "spherical"}
     overall : ndarray
@@ -132,7 +133,7 @@ def random_from_data(
     covariances : ndarray
         ``full`` (K, D, D), ``tied`` (D, D), ``diag`` (K, D), ``spherical`` (K,).
     """
-    means = X[rng.choice(X.shape[0], size=n_components, replace=False)]
+    means = data.rows(rng.choice(data.n_samples, size=n_components, replace=False))
     if covariance_type == "tied":
         covariances = overall.copy()
     else:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
-
+from ._data import InMemory
 from ._em_base import BaseMixtureEM
 
 
@@ -32,7 +31,8 @@ covariances_init, reg_covar, random_state
 stop_reason_, init_log_likelihoods_, n_features_in_
         As for :class:`~em.GaussianMixtureEM`.
     labels_ : ndarray of int, shape (N,)
-        Hard assignment of the training samples under the final parameters.
+        Hard assignment of the training samples under the final parameters (a lazy Dask
+        array when ``X`` was one).
     log_likelihood_ : float
         Observed-data (mixture) log-likelihood ``sum_n log sum_k w_k N(x_n | theta_k)`` at
         the final parameters; also what selects the best of ``n_init`` starts.
@@ -55,6 +55,9 @@ stop_reason_, init_log_likelihoods_, n_features_in_
     _hard = True
     _objective_history_attribute = "classification_log_likelihood_history_"
 
-    def _set_fitted(self, best, runs, X: np.ndarray) -> None:
-        super()._set_fitted(best, runs, X)
-        self.labels_ = self.predict(X)
+    def _set_fitted(self, best, runs, data) -> None:
+        super()._set_fitted(best, runs, data)
+        if isinstance(data, InMemory):
+            self.labels_ = self.predict(data.X)
+        else:  # a Dask array of labels, computed when asked for
+            self.labels_ = data.labels(self._plan())

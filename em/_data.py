@@ -1,0 +1,63 @@
+"""Where a fit's data live: a NumPy array in memory, or a Dask array (:mod:`em._dask`).
+
+The EM loop touches the data only through these few passes, each of which reduces the
+samples to something of size ``K x D x D`` at most, so both kinds of data run the same
+loop. :func:`fit_data` picks the kind.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import _gaussian as g
+from . import _stats
+
+
+class InMemory:
+    """A validated float64 array of shape (N, D), read chunk by chunk."""
+
+    def __init__(self, X: np.ndarray):
+        self.X = X
+        self.n_samples, self.n_features = X.shape
+        # max |x| by two reductions: np.abs(X) would be a temporary as large as X.
+        self.largest_abs = max(float(X.max()), -float(X.min()))
+
+    def e_step(self, plan: _stats.Plan, hard: bool) -> _stats.Statistics:
+        return _stats.e_step(self.X, plan, hard)
+
+    def log_likelihood(self, plan: _stats.Plan) -> float:
+        return _stats.log_likelihood(self.X, plan)
+
+    def worst_samples(self, plan: _stats.Plan, count: int) -> np.ndarray:
+        return _stats.worst_samples(self.X, plan, count)
+
+    def rows(self, indices: np.ndarray) -> np.ndarray:
+        return self.X[indices]
+
+    def covariance(self, reg_covar: float, covariance_type: str) -> np.ndarray:
+        return g.data_covariance(self.X, reg_covar, covariance_type)
+
+
+def is_dask_array(X: Any) -> bool:
+    """Whether ``X`` is a Dask array (checked without importing Dask)."""
+    return type(X).__module__.split(".")[0] == "dask" and hasattr(X, "to_delayed")
+
+
+def fit_data(X: Any, min_samples: int, min_samples_reason: str):
+    """The data of a fit: :class:`InMemory` or :class:`em._dask.DaskData`, validated."""
+    if is_dask_array(X):
+        from ._dask import DaskData
+
+        return DaskData(X, min_samples=min_samples, min_samples_reason=min_samples_reason)
+    from ._validation import check_array
+
+    X = check_array(
+        X,
+        "X",
+        min_samples=min_samples,
+        min_samples_reason=min_samples_reason,
+        copy=False,  # EM never writes to X; a copy would double the memory of a fit
+    )
+    return InMemory(X)
