@@ -1,8 +1,8 @@
-"""Gaussian pieces shared by every mixture estimator: density, Cholesky factors, M-step.
+"""Gaussian pieces shared by every mixture estimator: Cholesky factors, shapes, M-step.
 
-One log-density implementation serves soft EM, hard (classification) EM and k-means (whose
-assignment is the spherical case with unit precision). Everything is a small pure function
-of arrays, so each step of EM can be read, tested and reused on its own.
+The log-density itself lives in :mod:`em._stats` (one implementation, chunked, for soft
+EM, hard EM, prediction and the public :mod:`em.density`). Everything here is a small pure
+function of arrays, so each step of EM can be read, tested and reused on its own.
 
 Covariance shapes follow scikit-learn, with ``K`` components and ``D`` features:
 
@@ -23,8 +23,6 @@ log-determinant into a sum of logs of a diagonal: no inverse, no determinant.
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 from scipy import linalg
@@ -50,40 +48,6 @@ def covariance_shape(covariance_type: str, n_components: int, n_features: int) -
         "diag": (n_components, n_features),
         "spherical": (n_components,),
     }[covariance_type]
-
-
-def squared_mahalanobis(
-    X: np.ndarray, means: np.ndarray, precisions_cholesky: np.ndarray, covariance_type: str
-) -> np.ndarray:
-    """Squared Mahalanobis distance of every sample to every component mean.
-
-    Parameters
-    ----------
-    X : ndarray of shape (N, D)
-    means : ndarray of shape (K, D)
-    precisions_cholesky : ndarray
-        ``full`` (K, D, D), ``tied`` (D, D), ``diag`` (K, D), ``spherical`` (K,).
-    covariance_type : {"full", "tied", "diag", "spherical"}
-
-    Returns
-    -------
-    ndarray of shape (N, K)
-        ``(x_n - mu_k)^T Sigma_k^{-1} (x_n - mu_k) = ||(x_n - mu_k) U_k||^2``.
-    """
-    n_components = means.shape[0]
-    out = np.empty((X.shape[0], n_components))
-    # The loop is over components (a handful), never over samples. Centring before
-    # whitening avoids the cancellation of the expanded |x|^2 - 2 x.mu + |mu|^2 form.
-    for k in range(n_components):
-        diff = X - means[k]
-        if covariance_type == "full":
-            y = diff @ precisions_cholesky[k]
-        elif covariance_type == "tied":
-            y = diff @ precisions_cholesky
-        else:  # diag (D,) or spherical scalar: the whitening is an element-wise scale
-            y = diff * precisions_cholesky[k]
-        out[:, k] = np.einsum("ij,ij->i", y, y)
-    return out
 
 
 def log_det_cholesky(
@@ -112,29 +76,6 @@ def log_det_cholesky(
     return n_features * np.log(precisions_cholesky)
 
 
-def log_gaussian_density(
-    X: np.ndarray, means: np.ndarray, precisions_cholesky: np.ndarray, covariance_type: str
-) -> np.ndarray:
-    """``log N(x_n | mu_k, Sigma_k)`` for every sample and component.
-
-    Parameters
-    ----------
-    X : ndarray of shape (N, D)
-    means : ndarray of shape (K, D)
-    precisions_cholesky : ndarray
-        ``full`` (K, D, D), ``tied`` (D, D), ``diag`` (K, D), ``spherical`` (K,).
-    covariance_type : {"full", "tied", "diag", "spherical"}
-
-    Returns
-    -------
-    ndarray of shape (N, K)
-    """
-    n_features = X.shape[1]
-    maha = squared_mahalanobis(X, means, precisions_cholesky, covariance_type)
-    log_det = log_det_cholesky(precisions_cholesky, covariance_type, n_features)
-    return -0.5 * (n_features * math.log(2 * math.pi) + maha) + log_det
-
-
 def logsumexp_rows(a: np.ndarray) -> np.ndarray:
     """``log(sum(exp(a), axis=1))`` without overflow; shape (N, K) -> (N,).
 
@@ -143,17 +84,6 @@ def logsumexp_rows(a: np.ndarray) -> np.ndarray:
     """
     top = a.max(axis=1)
     return top + np.log(np.exp(a - top[:, None]).sum(axis=1))
-
-
-def weighted_log_density(
-    X: np.ndarray,
-    weights: np.ndarray,
-    means: np.ndarray,
-    precisions_cholesky: np.ndarray,
-    covariance_type: str,
-) -> np.ndarray:
-    """``log w_k + log N(x_n | mu_k, Sigma_k)``, the log joint of sample and label; (N, K)."""
-    return log_gaussian_density(X, means, precisions_cholesky, covariance_type) + np.log(weights)
 
 
 def compute_precision_cholesky(

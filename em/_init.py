@@ -11,17 +11,18 @@ import math
 
 import numpy as np
 
-from ._gaussian import squared_mahalanobis
-
 MIXTURE_INITS = ("kmeans++", "kmeans", "random", "random_from_data")
 
 
 def squared_distances(X: np.ndarray, centers: np.ndarray) -> np.ndarray:
-    """Squared Euclidean distance of every sample to every centre; (N, D), (K, D) -> (N, K).
-
-    The spherical Gaussian case with unit precision, so k-means shares the mixture's code.
-    """
-    return squared_mahalanobis(X, centers, np.ones(centers.shape[0]), "spherical")
+    """Squared Euclidean distance of every sample to every centre; (N, D), (K, D) -> (N, K)."""
+    out = np.empty((X.shape[0], centers.shape[0]))
+    # Centred differences (a loop over the few centres, never over samples) avoid the
+    # cancellation of the expanded |x|^2 - 2 x.c + |c|^2 form; k-means relies on exact ties.
+    for k, center in enumerate(centers):
+        diff = X - center
+        out[:, k] = np.einsum("ij,ij->i", diff, diff)
+    return out
 
 
 def kmeans_plusplus(X: np.ndarray, n_clusters: int, rng: np.random.Generator) -> np.ndarray:

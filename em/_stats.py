@@ -181,18 +181,19 @@ class WhitenedPlan(Plan):
             return (self.affine @ Xt).reshape(K, D, -1)
         return (self.affine @ Xt)[None] - self.offsets
 
-    def log_joint(self, X):
-        y = self._whiten(X)
+    def _log_joint(self, y: np.ndarray) -> np.ndarray:
+        """``log w_k N(x | theta_k)`` from the whitened chunk; (K, D, b) -> (K, b)."""
         log_joint = np.einsum("kdb,kdb->kb", y, y)
         log_joint *= -0.5
         log_joint += self.log_norm
         return log_joint
 
+    def log_joint(self, X):
+        return self._log_joint(self._whiten(X))
+
     def chunk_statistics(self, X, hard=False):
         y = self._whiten(X)
-        log_joint = np.einsum("kdb,kdb->kb", y, y)
-        log_joint *= -0.5
-        log_joint += self.log_norm
+        log_joint = self._log_joint(y)
         resp, log_likelihood, objective, digest = _responsibilities(log_joint, hard)
         s1 = np.matmul(y, resp[:, :, None])[:, :, 0]
         s2 = np.matmul(y * resp[:, None, :], np.swapaxes(y, 1, 2))
@@ -312,6 +313,14 @@ def log_joint_chunks(X: np.ndarray, plan: Plan) -> Iterator[tuple[slice, np.ndar
     """``log w_k N(x_n | theta_k)`` chunk by chunk: ``(slice, (b, K) array)`` pairs."""
     for part in chunks(X.shape[0], chunk_size(plan.n_components, plan.n_features)):
         yield part, plan.log_joint(X[part]).T
+
+
+def log_joint(X: np.ndarray, plan: Plan) -> np.ndarray:
+    """``log w_k N(x_n | theta_k)`` of every sample and component; shape (N, K)."""
+    out = np.empty((X.shape[0], plan.n_components))
+    for part, values in log_joint_chunks(X, plan):
+        out[part] = values
+    return out
 
 
 def _logsumexp_columns(log_joint: np.ndarray) -> np.ndarray:

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from . import _gaussian as g
+from . import _stats
 from ._validation import check_array, check_choice
 
 __all__ = ["mixture_log_joint", "mixture_log_likelihood"]
@@ -57,7 +58,9 @@ def mixture_log_joint(
             f"covariances of component(s) {np.flatnonzero(singular).tolist()} are not "
             "symmetric positive definite; only SPD covariances are accepted"
         )
-    return g.weighted_log_density(X, weights, means, precisions_cholesky, covariance_type)
+    return _stats.log_joint(
+        X, _stats.plan(weights, means, precisions_cholesky, covariances, covariance_type)
+    )
 
 
 def mixture_log_likelihood(

@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from . import _gaussian as g
+from . import _stats
 from ._validation import check_array, check_level
 from .exceptions import SingularInformationWarning
 from .inference import InferenceTable, wald_table
@@ -271,7 +272,7 @@ class _Parametrisation:
         prec_chol, singular = g.compute_precision_cholesky(covariances, ct)
         if singular.any():
             raise ValueError("mixture_inference: a covariance is singular at the fitted values")
-        log_joint = g.weighted_log_density(X, weights, means, prec_chol, ct)
+        log_joint = _stats.log_joint(X, _stats.plan(weights, means, prec_chol, covariances, ct))
         resp = np.exp(log_joint - g.logsumexp_rows(log_joint)[:, None])  # (N, K)
         nk = resp.sum(axis=0)
         score_eta = (nk - len(X) * weights)[:-1]
