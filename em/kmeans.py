@@ -7,13 +7,16 @@ that comparison can be reproduced exactly.
 
 from __future__ import annotations
 
+import hashlib
 import warnings
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from ._base import BaseEstimator
-from ._init import kmeans_plusplus, squared_distances
+from ._chunks import chunk_size, chunks
+from ._gaussian import data_covariance
+from ._init import kmeans_plusplus, one_hot, squared_distances
 from ._validation import check_array, check_float, check_int, check_random_state
 from .exceptions import ConvergenceWarning, DegenerateComponentWarning
 
@@ -66,32 +69,71 @@ def lloyd(X: np.ndarray, centers: np.ndarray, *, max_iter: int, tol: float) -> L
     -------
     LloydResult
     """
-    threshold = tol * float(np.mean(np.var(X, axis=0)))
+    # Mean per-feature variance, by chunks (np.var would make a temporary as large as X).
+    threshold = tol * float(np.mean(data_covariance(X, 0.0, "diag")))
     n_clusters = centers.shape[0]
     centers = centers.copy()
     previous = None
     history = []
     converged = False
     for _ in range(max_iter):
-        distances = squared_distances(X, centers)
-        labels = np.argmin(distances, axis=1)
-        closest = distances[np.arange(X.shape[0]), labels]
-        history.append(float(closest.sum()))
-        labels = _reseed_empty(labels, closest, n_clusters)
-        new_centers = _cluster_means(X, labels, n_clusters)
+        counts, sums, inertia, digest, _ = _assign(X, centers)
+        history.append(inertia)
+        if counts.min() == 0:
+            # Rare: choosing the donor samples of an empty cluster needs the whole
+            # assignment, so only this iteration holds (N,) labels and distances.
+            distances = squared_distances(X, centers)
+            labels = np.argmin(distances, axis=1)
+            closest = distances[np.arange(X.shape[0]), labels]
+            labels = _reseed_empty(labels, closest, n_clusters)
+            new_centers = _cluster_means(X, labels, n_clusters)
+            digest = hashlib.blake2b(labels.astype(np.int32).tobytes(), digest_size=16).digest()
+        else:
+            new_centers = sums / counts[:, None]
         shift = float(np.square(new_centers - centers).sum())
         centers = new_centers
-        if previous is not None and np.array_equal(labels, previous):
+        if digest == previous:  # the assignment repeated: an exact fixed point
             converged = True
             break
         if shift <= threshold:
             converged = True
             break
-        previous = labels
-    distances = squared_distances(X, centers)
-    labels = np.argmin(distances, axis=1)
-    inertia = float(distances[np.arange(X.shape[0]), labels].sum())
+        previous = digest
+    _, _, inertia, _, labels = _assign(X, centers, keep_labels=True)
     return LloydResult(centers, labels, inertia, np.asarray(history), len(history), converged)
+
+
+def _assign(X: np.ndarray, centers: np.ndarray, keep_labels: bool = False):
+    """One assignment pass over ``X`` in chunks.
+
+    Returns
+    -------
+    counts : ndarray of int, shape (K,)
+    sums : ndarray of shape (K, D)
+        Sum of the samples of each cluster.
+    inertia : float
+        Sum of squared distances to the nearest centre.
+    digest : bytes
+        Hash of the labels in sample order (equal digests: the same assignment).
+    labels : ndarray of int, shape (N,), or None
+        Only with ``keep_labels``; otherwise nothing of size ``N`` is allocated.
+    """
+    n_clusters, n_features = centers.shape
+    counts = np.zeros(n_clusters, dtype=np.intp)
+    sums = np.zeros((n_clusters, n_features))
+    inertia = 0.0
+    digest = hashlib.blake2b(digest_size=16)
+    labels_out = np.empty(X.shape[0], dtype=np.intp) if keep_labels else None
+    for part in chunks(X.shape[0], chunk_size(n_clusters, n_features)):
+        distances = squared_distances(X[part], centers)
+        labels = np.argmin(distances, axis=1)
+        inertia += float(distances[np.arange(labels.size), labels].sum())
+        counts += np.bincount(labels, minlength=n_clusters)
+        sums += one_hot(labels, n_clusters).T @ X[part]
+        digest.update(labels.astype(np.int32).tobytes())
+        if keep_labels:
+            labels_out[part] = labels
+    return counts, sums, inertia, digest.digest(), labels_out
 
 
 def _cluster_means(X: np.ndarray, labels: np.ndarray, n_clusters: int) -> np.ndarray:
@@ -198,7 +240,11 @@ class KMeans(BaseEstimator):
         """Cluster ``X`` of shape (N, D) or (N,); returns ``self``."""
         n_clusters = check_int(self.n_clusters, "n_clusters", minimum=1)
         X = check_array(
-            X, "X", min_samples=n_clusters, min_samples_reason=f"n_clusters={n_clusters}"
+            X,
+            "X",
+            min_samples=n_clusters,
+            min_samples_reason=f"n_clusters={n_clusters}",
+            copy=False,  # never written to; a copy would double the memory of a fit
         )
         max_iter = check_int(self.max_iter, "max_iter", minimum=1)
         tol = check_float(self.tol, "tol", minimum=0.0)
@@ -246,7 +292,7 @@ class KMeans(BaseEstimator):
                 f"X has {X.shape[1]} features but KMeans was fitted with "
                 f"{self.n_features_in_}; pass data with {self.n_features_in_} columns"
             )
-        return np.argmin(squared_distances(X, self.cluster_centers_), axis=1)
+        return _assign(X, self.cluster_centers_, keep_labels=True)[4]
 
     def _check_init(self, n_clusters: int, n_features: int) -> np.ndarray | None:
         """Starting centroids as an array (K, D) when ``init`` is one, else None."""

@@ -1,4 +1,4 @@
-"""The extra memory of a fit does not grow with N (chunked E-step, no copy of X)."""
+"""The extra memory of a fit does not grow with N (chunked passes, no copy of X)."""
 
 from __future__ import annotations
 
@@ -41,3 +41,19 @@ def test_extra_peak_memory_of_a_fit_is_independent_of_n(covariance_type):
     # the data adds (almost) nothing, and far less than one copy of X.
     assert peak_large < peak_small + 256 * 1024
     assert peak_large < 0.25 * large.nbytes
+
+
+def test_kmeans_holds_only_its_labels_beyond_a_chunk():
+    from em import KMeans
+
+    def peak(X):
+        tracemalloc.start()
+        try:
+            KMeans(3, init=X[:3].copy(), max_iter=5).fit(X)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    small, large = blobs(1, 20_000, 4, 3), blobs(1, 400_000, 4, 3)
+    labels_bytes = 8 * (len(large) - len(small))  # labels_ (N,) is the result itself
+    assert peak(large) < peak(small) + labels_bytes + 256 * 1024
