@@ -25,9 +25,9 @@ log-determinant into a sum of logs of a diagonal: no inverse, no determinant.
 from __future__ import annotations
 
 import numpy as np
-from scipy import linalg
 
 from ._chunks import chunks
+from ._linalg import triangular_inverse
 
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
 
@@ -134,9 +134,8 @@ def compute_precision_cholesky(
     singular |= ~((pivots > min_std) & (pivots**2 > _RCOND * variances)).all(axis=1)
     prec_chol = np.broadcast_to(identity, stack.shape).copy()
     for k in np.flatnonzero(~singular):
-        # U = L^{-T}: a triangular solve, not an inverse of the covariance. (One call per
-        # component: scipy's batched form costs ten times more for small matrices.)
-        prec_chol[k] = linalg.solve_triangular(chol[k], identity, lower=True, check_finite=False).T
+        # U = L^{-T}: the inverse of a triangular factor, not of the covariance.
+        prec_chol[k] = triangular_inverse(chol[k], lower=True).T
     return (prec_chol[0] if covariance_type == "tied" else prec_chol), singular
 
 

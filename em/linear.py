@@ -16,6 +16,7 @@ from scipy import linalg, stats
 
 from ._base import BaseEstimator
 from ._gradient import DESCENT_METHODS, Standardizer, descend
+from ._linalg import triangular_inverse
 from ._validation import (
     check_array,
     check_choice,
@@ -332,7 +333,7 @@ class LinearRegressionMLE(BaseEstimator):
         center = X.mean(axis=0) if self.fit_intercept else np.zeros(X.shape[1])
         r = linalg.qr(X - center, mode="r")[0][: X.shape[1]]
         # (R^T R)^{-1} = R^{-1} R^{-T}: triangular solves, no explicit Gram matrix.
-        r_inv = linalg.solve_triangular(r, np.eye(X.shape[1]))
+        r_inv = triangular_inverse(r, lower=False)
         cov = s2 * (r_inv @ r_inv.T)
         self.coef_stderr_ = np.sqrt(np.diag(cov))
         if not self.fit_intercept:
