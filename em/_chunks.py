@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-# Working-set target of one chunk's largest buffer, (K, D + 1, chunk) float64: small enough
-# to stay in the CPU's second-level cache, large enough that NumPy's per-call overhead is
-# spread over many samples.
-_CHUNK_BYTES = 1 << 20
+# Working-set target of one chunk's largest buffer (e.g. the whitened chunk, (K, D, chunk)
+# float64): small enough to stay in the CPU's second-level cache, large enough that
+# NumPy's per-call overhead is spread over many samples.
+_CHUNK_BYTES = 1 << 21
 _MIN_CHUNK, _MAX_CHUNK = 256, 65_536
 
 
-def chunk_size(n_components: int, n_features: int) -> int:
-    """Number of samples per chunk for ``K`` components and ``D`` features."""
-    rows = n_components * (n_features + 1)
+def chunk_size(rows: int) -> int:
+    """Samples per chunk when the largest buffer holds ``rows`` float64 numbers per sample."""
     return int(min(_MAX_CHUNK, max(_MIN_CHUNK, _CHUNK_BYTES // (8 * rows))))
 
 

@@ -97,6 +97,7 @@ class Plan:
     n_components: int
     n_features: int
     log_norm: np.ndarray  # (K, 1): log w_k + log det U_k - D/2 log(2 pi)
+    buffer_rows: int  # float64 numbers per sample in the largest buffer of a chunk
 
     def log_joint(self, X: np.ndarray) -> np.ndarray:
         """``log w_k N(x_n | theta_k)`` of a chunk; (b, D) -> (K, b)."""
@@ -159,6 +160,7 @@ class WhitenedPlan(Plan):
     def __init__(self, weights, means, precisions_cholesky, covariances, covariance_type):
         K, D = means.shape
         self.covariance_type, self.n_components, self.n_features = covariance_type, K, D
+        self.buffer_rows = K * (D + 1)
         self.means = means
         self.log_norm = _log_norm(weights, precisions_cholesky, covariance_type, D)
         self.chol = np.broadcast_to(np.linalg.cholesky(covariances), (K, D, D))
@@ -219,49 +221,52 @@ class WhitenedPlan(Plan):
 
 
 class DiagonalPlan(Plan):
-    """``diag`` and ``spherical``: statistics of ``[x - c, (x - c)^2]`` by matrix products.
+    """``diag`` and ``spherical``: statistics of ``x - c`` and ``(x - c)^2`` by matrix products.
 
     With diagonal precisions ``P_k = 1 / sigma_k^2`` the squared Mahalanobis distance is
-    linear in the features ``f = [(x - c)^2, x - c]``: ``P_k . (x - c)^2 - 2 P_k m_k . (x - c)
-    + P_k . m_k^2`` with ``m_k = mu_k - c``; so the distances of all components are one
-    ``K x 2D`` by ``2D x b`` product, and the M-step's sums ``sum_n r_nk f_n`` another.
+    linear in ``z = x - c`` and ``z^2``: ``P_k . z^2 - 2 P_k m_k . z + P_k . m_k^2`` with
+    ``m_k = mu_k - c``; so the distances of all components are two ``b x D`` by ``D x K``
+    products, and the M-step's sums ``sum_n r_nk z_n`` and ``sum_n r_nk z_n^2`` two more.
     ``c`` is the current mixture mean ``sum_k w_k mu_k``, which keeps the expansion from
-    cancelling (scikit-learn expands about 0).
+    cancelling (scikit-learn expands about 0). Chunks stay in the rows of ``X`` (samples
+    first): each product then reads contiguous memory, and no transposed copy is made.
     """
 
     def __init__(self, weights, means, precisions_cholesky, covariances, covariance_type):
         K, D = means.shape
         self.covariance_type, self.n_components, self.n_features = covariance_type, K, D
+        self.buffer_rows = 2 * D + K
         self.center = weights @ means
         self.offsets = means - self.center  # m_k, (K, D)
         precisions = np.broadcast_to(precisions_cholesky.reshape(K, -1) ** 2, (K, D))
         self.log_norm = _log_norm(weights, precisions_cholesky, covariance_type, D) - 0.5 * (
             precisions * self.offsets**2
         ).sum(axis=1, keepdims=True)
-        self.coef = -0.5 * np.concatenate([precisions, -2 * precisions * self.offsets], axis=1)
+        self.square_coef = np.ascontiguousarray(-0.5 * precisions.T)  # (D, K)
+        self.linear_coef = np.ascontiguousarray((precisions * self.offsets).T)  # (D, K)
 
-    def _features(self, X: np.ndarray) -> np.ndarray:
-        """``[(x - c)^2; x - c]``, shape (2D, b)."""
-        D = self.n_features
-        F = np.empty((2 * D, X.shape[0]))
-        np.subtract(X.T, self.center[:, None], out=F[D:])
-        np.multiply(F[D:], F[D:], out=F[:D])
-        return F
+    def _centred(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``z = x - c`` and ``z^2``, each (b, D)."""
+        z = X - self.center
+        return z, z * z
+
+    def _log_joint(self, z: np.ndarray, z2: np.ndarray) -> np.ndarray:
+        """(K, b) from the centred chunk."""
+        log_joint = z2 @ self.square_coef
+        log_joint += z @ self.linear_coef
+        log_joint = log_joint.T.copy()  # components first, as the rest of the pass wants
+        log_joint += self.log_norm
+        return log_joint
 
     def log_joint(self, X):
-        return self.coef @ self._features(X) + self.log_norm
+        return self._log_joint(*self._centred(X))
 
     def chunk_statistics(self, X, hard=False):
-        F = self._features(X)
-        log_joint = self.coef @ F
-        log_joint += self.log_norm
-        resp, log_likelihood, objective, digest = _responsibilities(log_joint, hard)
-        sums = resp @ F.T  # (K, 2D): [sum r (x - c)^2, sum r (x - c)]
-        D = self.n_features
+        z, z2 = self._centred(X)
+        resp, log_likelihood, objective, digest = _responsibilities(self._log_joint(z, z2), hard)
         return Statistics(
-            resp.sum(axis=1), sums[:, D:], sums[:, :D], log_likelihood, objective, digest,
-            X.shape[0],
-        )  # fmt: skip
+            resp.sum(axis=1), resp @ z, resp @ z2, log_likelihood, objective, digest, X.shape[0]
+        )
 
     def m_step(self, stats, reg_covar, nk_eps):
         nk = (stats.nk + nk_eps)[:, None]
@@ -300,10 +305,15 @@ def plan(
     return cls(weights, means, precisions_cholesky, covariances, covariance_type)
 
 
+def _parts(X: np.ndarray, plan: Plan) -> Iterator[slice]:
+    """The chunks of ``X`` a pass with ``plan`` walks over."""
+    return chunks(X.shape[0], chunk_size(plan.buffer_rows))
+
+
 def e_step(X: np.ndarray, plan: Plan, hard: bool = False) -> Statistics:
     """Statistics of all of ``X`` (N, D), chunk by chunk."""
     total = None
-    for part in chunks(X.shape[0], chunk_size(plan.n_components, plan.n_features)):
+    for part in _parts(X, plan):
         stats = plan.chunk_statistics(X[part], hard)
         total = stats if total is None else combine(total, stats)
     return total
@@ -311,7 +321,7 @@ def e_step(X: np.ndarray, plan: Plan, hard: bool = False) -> Statistics:
 
 def log_joint_chunks(X: np.ndarray, plan: Plan) -> Iterator[tuple[slice, np.ndarray]]:
     """``log w_k N(x_n | theta_k)`` chunk by chunk: ``(slice, (b, K) array)`` pairs."""
-    for part in chunks(X.shape[0], chunk_size(plan.n_components, plan.n_features)):
+    for part in _parts(X, plan):
         yield part, plan.log_joint(X[part]).T
 
 
@@ -332,19 +342,14 @@ def _logsumexp_columns(log_joint: np.ndarray) -> np.ndarray:
 def sample_log_likelihood(X: np.ndarray, plan: Plan) -> np.ndarray:
     """``log p(x_n)`` of every sample, computed chunk by chunk; shape (N,)."""
     out = np.empty(X.shape[0])
-    for part in chunks(X.shape[0], chunk_size(plan.n_components, plan.n_features)):
+    for part in _parts(X, plan):
         out[part] = _logsumexp_columns(plan.log_joint(X[part]))
     return out
 
 
 def log_likelihood(X: np.ndarray, plan: Plan) -> float:
     """``sum_n log p(x_n)`` without any array of size ``N``."""
-    return float(
-        sum(
-            _logsumexp_columns(plan.log_joint(X[part])).sum()
-            for part in chunks(X.shape[0], chunk_size(plan.n_components, plan.n_features))
-        )
-    )
+    return float(sum(_logsumexp_columns(plan.log_joint(X[part])).sum() for part in _parts(X, plan)))
 
 
 def worst_samples(X: np.ndarray, plan: Plan, count: int) -> np.ndarray:
@@ -353,7 +358,7 @@ def worst_samples(X: np.ndarray, plan: Plan, count: int) -> np.ndarray:
     Ties go to the earlier sample. Keeps ``count`` candidates, never an array of size ``N``.
     """
     values, indices = np.empty(0), np.empty(0, dtype=np.intp)
-    for part in chunks(X.shape[0], chunk_size(plan.n_components, plan.n_features)):
+    for part in _parts(X, plan):
         values = np.concatenate([values, _logsumexp_columns(plan.log_joint(X[part]))])
         indices = np.concatenate([indices, np.arange(part.start, part.stop)])
         keep = np.lexsort((indices, values))[:count]

@@ -124,7 +124,7 @@ def _assign(X: np.ndarray, centers: np.ndarray, keep_labels: bool = False):
     inertia = 0.0
     digest = hashlib.blake2b(digest_size=16)
     labels_out = np.empty(X.shape[0], dtype=np.intp) if keep_labels else None
-    for part in chunks(X.shape[0], chunk_size(n_clusters, n_features)):
+    for part in chunks(X.shape[0], chunk_size(n_clusters + n_features)):
         distances = squared_distances(X[part], centers)
         labels = np.argmin(distances, axis=1)
         inertia += float(distances[np.arange(labels.size), labels].sum())

@@ -56,9 +56,9 @@ def test_statistics_do_not_depend_on_the_chunking(covariance_type, n, d, k, spli
 @pytest.mark.parametrize("covariance_type", TYPES)
 @pytest.mark.parametrize("hard", [False, True])
 def test_m_step_from_statistics_equals_the_reference_m_step(covariance_type, hard):
-    X = blobs(3, 25_000, 3, 3) + 100.0  # far from the origin: cancellation would show
+    X = blobs(3, 100_000, 3, 3) + 100.0  # far from the origin: cancellation would show
     plan = make_plan(X, covariance_type, 3, 7)
-    assert chunk_size(3, 3) < len(X)  # several chunks
+    assert chunk_size(plan.buffer_rows) < len(X)  # several chunks
     stats = _stats.e_step(X, plan, hard)
     log_joint = _stats.log_joint(X, plan)
     if hard:
