@@ -6,15 +6,20 @@ log-likelihood function are compiled once per model object and reused: after
 :func:`models.set_data` the cached sampler only receives the new data (nutpie's
 ``with_data``). PyMC's own NUTS has no such hook and compiles on every call; it is here as a
 reference for the benchmark and for cross-checks.
+
+Chains can start from given points (``initvals``, one per chain), e.g. to see whether chains
+started far apart find the same mode. They then start exactly there, without jitter.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import numbers
 import time
 import warnings
 import weakref
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -22,6 +27,7 @@ import nutpie
 import pymc as pm
 import xarray as xr
 from pymc.backends.arviz import apply_function_over_dataset, patch_nutpie_idata
+from pymc.initial_point import make_initial_point_fns_per_chain
 from pymc.model.transform.conditioning import remove_value_transforms
 
 from ._validation import check_choice, check_int, resolve_seed
@@ -63,6 +69,7 @@ def sample(
     progressbar: bool = False,
     target_accept: float | None = None,
     cores: int | None = None,
+    initvals: Sequence[Mapping[str, Any]] | None = None,
 ) -> xr.DataTree:
     """Draw from the posterior of ``model`` with NUTS.
 
@@ -84,6 +91,15 @@ def sample(
         Target acceptance rate of the step-size adaptation (default: the sampler's, 0.8).
     cores : int, optional
         Chains run in parallel; default: as many as the machine has, up to ``chains``.
+    initvals : sequence of mappings, optional
+        Where each chain starts: one mapping per chain (``len(initvals) == chains``) from
+        free-variable names to values in the variable's own (constrained) space, e.g.
+        ``{"mu": [40.0, 80.0]}``; variables left out start at the model's default initial
+        point. The chains start exactly there, without the usual jitter, so that dispersed
+        starts stay as dispersed as given. Ordered means must be given in order. With
+        nutpie the chains then run one after another, each from its own start (nutpie
+        draws every chain's start from one function), so ``cores`` is not used; with PyMC
+        they go to ``pm.sample(initvals=..., init="adapt_diag")``. Neither recompiles.
 
     Returns
     -------
@@ -94,6 +110,13 @@ def sample(
         covers the sampler and the log-likelihood function, 0 on a cache hit), ``compiled``
         (whether this call compiled anything), ``cache_hit`` (its negation), ``draws``,
         ``tune``, ``chains``.
+
+    Raises
+    ------
+    ValueError
+        ``initvals`` of another length than ``chains``, naming a variable the model does not
+        have, or with a value whose transformed value is not finite (a negative standard
+        deviation, ordered means out of order, ...).
 
     Warns
     -----
@@ -110,7 +133,11 @@ def sample(
     cores = None if cores is None else check_int(cores, "cores", minimum=1)
     target_accept = _check_target_accept(target_accept)
     seed = resolve_seed(random_seed)
+    initvals, starts = (
+        (None, None) if initvals is None else _check_initvals(model, initvals, chains)
+    )
     run = dict(draws=draws, tune=tune, chains=chains, cores=cores, seed=seed)
+    run |= dict(initvals=initvals, starts=starts)
 
     if sampler == "nutpie":
         idata, compile_time, compiled = _sample_nutpie(model, run, progressbar, target_accept)
@@ -151,21 +178,85 @@ def _sample_nutpie(model, run, progressbar, target_accept):
     # values (cheap, no compilation), which set_data may have changed since.
     compiled = compiled.with_data(**_current_data(model, compiled))
     options = {} if target_accept is None else {"target_accept": target_accept}
+    options |= dict(draws=run["draws"], tune=run["tune"], save_warmup=False)
+    options["progress_bar"] = progressbar
     start = time.perf_counter()
-    idata = nutpie.sample(
-        compiled,
-        draws=run["draws"],
-        tune=run["tune"],
-        chains=run["chains"],
-        cores=run["cores"],
-        seed=run["seed"],
-        save_warmup=False,
-        progress_bar=progressbar,
-        **options,
-    )
+    if run["starts"] is None:
+        idata = nutpie.sample(
+            compiled, chains=run["chains"], cores=run["cores"], seed=run["seed"], **options
+        )
+    else:
+        idata = _sample_nutpie_from(compiled, run["starts"], run["seed"], options)
     # Adds observed_data / constant_data and the posterior's sampling_time, as pm.sample does.
     patch_nutpie_idata(idata, model, sampling_time=time.perf_counter() - start)
     return idata, compile_time, fresh
+
+
+def _sample_nutpie_from(compiled, starts, seed, options) -> xr.DataTree:
+    """One nutpie chain per starting point, joined along ``chain``.
+
+    nutpie asks one function for every chain's start and does not say which chain is
+    asking, so a different start per chain needs a run per chain. Each run gets its own
+    seed from ``seed`` (equal seeds would give every chain the same random stream).
+    """
+    seeds = [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(seed).spawn(len(starts))]
+    runs = []
+    for point, chain_seed in zip(starts, seeds, strict=True):
+        fixed = dataclasses.replace(compiled, initial_point_func=lambda _seed, p=point: p.copy())
+        runs.append(nutpie.sample(fixed, chains=1, cores=1, seed=chain_seed, **options))
+    chains = np.arange(len(starts))
+    groups = {
+        name: xr.concat([run[name].to_dataset() for run in runs], dim="chain").assign_coords(
+            chain=chains
+        )
+        for name in runs[0].children
+    }
+    return xr.DataTree.from_dict(groups)
+
+
+def _check_initvals(model, initvals, chains) -> tuple[list[dict], list[np.ndarray]]:
+    """Validated ``initvals`` (float arrays) and each chain's start as nutpie's flat vector.
+
+    nutpie's vector holds the transformed values of the free variables in model order.
+    PyMC's own initial-point functions apply the transforms, so the checks and nutpie see
+    what ``pm.sample(initvals=...)`` would.
+    """
+    if isinstance(initvals, Mapping) or not isinstance(initvals, Sequence):
+        raise TypeError(
+            f"initvals must be a sequence of mappings, one per chain; got {type(initvals).__name__}"
+        )
+    if len(initvals) != chains:
+        raise ValueError(
+            f"initvals has {len(initvals)} entries for chains={chains}; one mapping per chain "
+            "is accepted"
+        )
+    free = [rv.name for rv in model.free_RVs]
+    for c, point in enumerate(initvals):
+        if not isinstance(point, Mapping):
+            raise TypeError(f"initvals[{c}] must be a mapping of variable names to values")
+        unknown = sorted(set(point) - set(free))
+        if unknown:
+            raise ValueError(
+                f"initvals[{c}] names {unknown}, not free variables of the model; accepted: {free}"
+            )
+    overrides = [{k: np.asarray(v, dtype=float) for k, v in p.items()} for p in initvals]
+    functions = make_initial_point_fns_per_chain(
+        model=model, overrides=overrides, jitter_rvs=set(), chains=chains
+    )
+    starts = []
+    for c, function in enumerate(functions):
+        point = function(None)
+        parts = []
+        for rv in model.free_RVs:
+            value = np.asarray(point[model.rvs_to_values[rv].name], dtype=np.float64)
+            if not np.isfinite(value).all():
+                raise ValueError(
+                    f"initvals[{c}][{rv.name!r}] is outside the variable's support (or not "
+                    "in order, for ordered means): its transformed value is not finite"
+                )
+            parts.append(value.ravel())
+        starts.append(np.concatenate(parts))
+    return overrides, starts
 
 
 def _compile_nutpie(model):
@@ -179,6 +270,9 @@ def _current_data(model, compiled) -> dict[str, np.ndarray]:
 
 def _sample_pymc(model, run, progressbar, target_accept):
     options = {} if target_accept is None else {"nuts": {"target_accept": target_accept}}
+    if run["starts"] is not None:
+        # adapt_diag starts every chain exactly at its initvals (no jitter), as nutpie does.
+        options |= {"initvals": run["initvals"], "init": "adapt_diag"}
     start = time.perf_counter()
     idata = pm.sample(
         model=model,
