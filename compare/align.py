@@ -14,7 +14,7 @@ import numpy as np
 
 import em
 
-__all__ = ["Alignment", "match_components"]
+__all__ = ["Alignment", "align_fits", "match_components"]
 
 
 @dataclass(frozen=True)
@@ -98,3 +98,47 @@ def _as_2d(means, name: str) -> np.ndarray:
     if arr.ndim != 2 or not np.isfinite(arr).all():
         raise ValueError(f"{name} must be a finite array of shape (K, d) or (K,); got {arr.shape}")
     return arr
+
+
+def align_fits(
+    reference_means, em_params: dict, posterior: dict, *, reference: str = "truth"
+) -> tuple[dict, dict, dict[str, Alignment]]:
+    """Put EM's and the posterior's mixture components in the reference's order.
+
+    Parameters
+    ----------
+    reference_means : array-like of shape (K, d) or (K,)
+        The truth's means, or EM's own when there is no truth.
+    em_params : dict
+        From :func:`compare.params.em_parameters`: ``{name: {"estimate", "se", "lower",
+        "upper"}}``, components in the estimator's order (``means`` (K,) or (K, d)).
+    posterior : dict of DataArray
+        From :func:`compare.params.posterior_parameters`; ``means`` has a ``component``
+        dim. The model's ordering constraint already removed label switching, so one
+        permutation (of the posterior means) serves every draw.
+    reference : str
+        Recorded in the alignments.
+
+    Returns
+    -------
+    em_params, posterior : dict
+        The same, permuted so component ``k`` is the reference's component ``k``.
+    alignment : dict of Alignment
+        ``"em"`` and ``"posterior"``.
+    """
+    from .params import permute_components
+
+    post_means = posterior["means"].mean(("chain", "draw")).values
+    alignment = {
+        "em": match_components(
+            em_params["means"]["estimate"], reference_means, reference=reference
+        ),
+        "posterior": match_components(
+            post_means, reference_means, reference=reference, ordering_constraint=True
+        ),
+    }
+    return (
+        permute_components(em_params, alignment["em"].order),
+        permute_components(posterior, alignment["posterior"].order, draws=True),
+        alignment,
+    )

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from . import metrics as M
-from .align import Alignment, match_components
+from .align import Alignment, align_fits
 from .cases import Case, Dataset, get_case
 from .fit import BayesFit, EMFit, fit_bayes, fit_bic_by_k, fit_em, fit_em_variants
 from .generate import METHODS
@@ -24,7 +24,6 @@ from .params import (
     ParameterComparison,
     compare_parameters,
     em_parameters,
-    permute_components,
     posterior_parameters,
     report_truth,
 )
@@ -205,16 +204,12 @@ def run(
     responsibilities: dict[str, np.ndarray] = {}
     if case.kind == "mixture":
         em_means = np.asarray(em_fit.estimator.means_)
-        post_means = posterior["means"].mean(("chain", "draw")).values
         reference, ref_means = (
             ("truth", case.truth["means"]) if case.truth is not None else ("EM", em_means)
         )
-        alignment["em"] = match_components(em_means, ref_means, reference=reference)
-        alignment["posterior"] = match_components(
-            post_means, ref_means, reference=reference, ordering_constraint=True
+        em_params, posterior, alignment = align_fits(
+            ref_means, em_params, posterior, reference=reference
         )
-        em_params = permute_components(em_params, alignment["em"].order)
-        posterior = permute_components(posterior, alignment["posterior"].order, draws=True)
         responsibilities = _responsibilities(case, data, em_fit, bayes, alignment)
 
     rows = compare_parameters(truth, em_params, em_method, posterior)
