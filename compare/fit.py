@@ -28,6 +28,7 @@ __all__ = [
     "fit_bic_by_k",
     "fit_em",
     "fit_em_variants",
+    "lecture_start",
 ]
 
 
@@ -196,15 +197,32 @@ def fit_bic_by_k(data: Dataset, seed: int, covariance_type: str, max_k: int) -> 
     return out
 
 
-def _data_start(X: np.ndarray, K: int, seed: int) -> dict[str, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    means = X[rng.choice(len(X), size=K, replace=False)]
+def lecture_start(X: np.ndarray, means: np.ndarray) -> dict[str, np.ndarray]:
+    """The lecture's gmm1 start around given means: every covariance that of all the data.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+    means : ndarray of shape (K, d)
+
+    Returns
+    -------
+    dict
+        ``weights`` (K,) equal, ``means`` (K, d), ``covariances`` (K, d, d).
+    """
+    means = np.asarray(means, dtype=float)
+    K = means.shape[0]
     cov = np.atleast_2d(np.cov(X, rowvar=False))
     return {
         "weights": np.full(K, 1.0 / K),
         "means": means,
         "covariances": np.repeat(cov[None], K, axis=0),
     }
+
+
+def _data_start(X: np.ndarray, K: int, seed: int) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return lecture_start(X, X[rng.choice(len(X), size=K, replace=False)])
 
 
 # key -> pymc.Model; see the module docstring.
