@@ -19,6 +19,7 @@ test-all: $(DEV_STAMP)
 
 report: $(RUN_STAMP)
 	$(BIN)/python -m compare run --out $(OUT)
+	$(BIN)/python -m compare study all --quick --out $(OUT)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff format --check .

@@ -1,7 +1,7 @@
-"""Command line: ``python -m compare list`` and ``python -m compare run [CASE ...]``.
+"""Command line: ``python -m compare list``, ``run [CASE ...]`` and ``study NAME ...``.
 
-Exit codes: 0 on success, 2 for a usage error (unknown case or option, as argparse does),
-1 when a comparison fails.
+Exit codes: 0 on success, 2 for a usage error (unknown case, study or option, as argparse
+does), 1 when a comparison or a study fails (the others are still written).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import sys
 import time
 
 from .cases import CASES
+from .studies import LEVELS, QUESTIONS, STUDIES
 
 __all__ = ["main"]
 
@@ -37,8 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m compare",
         description="EM / maximum likelihood beside PyMC posteriors, case by case.",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{list,run}")
-    sub.add_parser("list", help="list the cases with one-line descriptions")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{list,run,study}")
+    sub.add_parser("list", help="list the cases and the studies, one line each")
     run = sub.add_parser(
         "run",
         help="fit cases and write the report",
@@ -60,7 +61,30 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--quick", action="store_true", help="at most 500 draws, 500 tuning steps, 2 chains"
     )
+    _add_study_parser(sub)
     return parser
+
+
+def _add_study_parser(sub) -> None:
+    study = sub.add_parser(
+        "study",
+        help="run studies (repeated experiments) and write their pages",
+        description="Answer a question about EM against Bayes by repeated fits; writes "
+        f"OUT/studies/NAME/ and links it from OUT/index.html. Studies: {', '.join(STUDIES)}; "
+        "'all' runs every one.",
+    )
+    study.add_argument("studies", nargs="+", metavar="NAME", help="studies to run, or 'all'")
+    study.add_argument("--out", default="reports", help="report directory (default: reports)")
+    study.add_argument("--seed", type=_int_at_least(0), default=0)
+    study.add_argument("--sampler", choices=("nutpie", "pymc"), default="nutpie")
+    size = study.add_mutually_exclusive_group()
+    size.add_argument("--quick", action="store_true", help="the smaller version `make report` runs")
+    size.add_argument(
+        "--level",
+        choices=LEVELS,
+        help="size of the experiment: tiny (the test suite's, seconds), quick (= --quick) "
+        "or full (the default)",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,10 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on usage errors (and 0 for --help)
         return int(exc.code or 0)
     if args.command == "list":
-        width = max(map(len, CASES))
-        for case in CASES.values():
-            print(f"{case.name:<{width}}  {case.description}")
-        return 0
+        return _list()
+    if args.command == "study":
+        return _studies(args)
 
     unknown = [c for c in args.cases if c not in CASES]
     if unknown:
@@ -86,6 +109,70 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     names = list(dict.fromkeys(args.cases)) or list(CASES)
     return _run(names, args)
+
+
+def _list() -> int:
+    width = max(map(len, [*CASES, *STUDIES]))
+    for case in CASES.values():
+        print(f"{case.name:<{width}}  {case.description}")
+    print("\nstudies (python -m compare study NAME):")
+    for name, question in QUESTIONS.items():
+        print(f"{name:<{width}}  {question}")
+    return 0
+
+
+def _studies(args) -> int:
+    unknown = [n for n in args.studies if n != "all" and n not in STUDIES]
+    if unknown:
+        print(
+            f"python -m compare study: error: unknown study(s): {', '.join(unknown)}\n"
+            f"valid studies: {', '.join(STUDIES)} (or all)",
+            file=sys.stderr,
+        )
+        return 2
+    names = list(STUDIES) if "all" in args.studies else list(dict.fromkeys(args.studies))
+    level = "quick" if args.quick else (args.level or "full")
+    from .studies import StudyConfig, run_study
+    from .studies.report import write_study
+
+    config = StudyConfig(level=level, seed=args.seed, sampler=args.sampler)
+    start = time.perf_counter()
+    failed = []
+    for i, name in enumerate(names, 1):
+        print(f"[{i}/{len(names)}] study {name} ({level}) ...", end=" ", flush=True)
+        t0 = time.perf_counter()
+        before = _compile_counts()
+        try:
+            result = run_study(name, config)
+            page = write_study(result, args.out)
+        except Exception as exc:
+            # One broken study must not cost the others their pages; the exit code says so.
+            failed.append(name)
+            print(f"FAILED: {type(exc).__name__}: {exc}", flush=True)
+            continue
+        after = _compile_counts()
+        # Samplers only: the log-likelihood function compiles alongside each one.
+        compiled = sum(after.get(k, 0) - before.get(k, 0) for k in ("nutpie", "pymc"))
+        extra = ""
+        if "per_replication" in result.timings:
+            extra += f", {result.timings['per_replication']:.2f} s per replication"
+        warned = f", {len(result.warnings)} warning(s)" if result.warnings else ""
+        print(
+            f"{time.perf_counter() - t0:.1f} s ({compiled} model compilation(s){extra}){warned} "
+            f"-> {page}",
+            flush=True,
+        )
+    print(f"total {time.perf_counter() - start:.1f} s")
+    if failed:
+        print(f"failed study(s), not written: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _compile_counts() -> dict[str, int]:
+    """Compilations so far in this process (0 before PyMC's side was ever imported)."""
+    models = sys.modules.get("models")
+    return models.compile_counts() if models is not None else {}
 
 
 def _run(names: list[str], args) -> int:

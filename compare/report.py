@@ -8,6 +8,9 @@ Layout of ``out``::
     <case>/metrics.json         ComparisonResult.to_metrics() plus the figure list
     <case>/summary.csv          ArviZ summary of the aligned posterior (94 % HDI)
     <case>/posterior.nc         the sampled DataTree (NetCDF via h5netcdf)
+    studies/                    studies (``python -m compare study``, see
+                                :mod:`compare.studies.report`): kept when the cases are
+                                rewritten, and listed in a block of index.html
 
 Writing is atomic: everything is built in a temporary directory beside ``out`` and renamed
 into place at the end, so an interrupted run leaves the previous report untouched. Plain
@@ -157,6 +160,8 @@ def _clean_json(value):
         return {k: _clean_json(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_clean_json(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return _clean_json(value.tolist())
     if isinstance(value, float | np.floating) and not math.isfinite(float(value)):
         return None
     if isinstance(value, np.generic):
@@ -454,20 +459,30 @@ def write_report(
     Path
         The index, ``out/index.html``.
     """
+    from .studies.report import STUDIES_DIR, studies_block
+
     results = list(results)
     docs = {}
+    studies = Path(out) / STUDIES_DIR
 
     def build(tmp: Path) -> None:
         for result in results:
             case_dir = tmp / result.case.name
             case_dir.mkdir()
             docs[result.case.name] = write_case(result, case_dir)
-        (tmp / "index.html").write_text(_index_html(results, docs, total_time))
+        if studies.is_dir():
+            # Studies are written by their own command (`compare study`); a new case report
+            # replaces `out` but must not lose them. Copied, not moved: if this build fails,
+            # the old report keeps its studies. Hidden entries are studies half written.
+            shutil.copytree(
+                studies, tmp / STUDIES_DIR, symlinks=True, ignore=shutil.ignore_patterns(".*")
+            )
+        (tmp / "index.html").write_text(_index_html(results, docs, total_time, studies_block(tmp)))
 
     return write_atomic_dir(out, build) / "index.html"
 
 
-def _index_html(results, docs, total_time) -> str:
+def _index_html(results, docs, total_time, studies: str = "") -> str:
     header = [
         "case", "status", "log-lik EM", "log-lik post. mean", "ARI EM", "ARI post.",
         "max |resp diff|", "max R-hat", "div.", "min ESS", "compile s", "sampling s", "figure",
@@ -524,5 +539,5 @@ def _index_html(results, docs, total_time) -> str:
         f"<style>{CSS}</style></head><body><h1>EM vs Bayes: comparison report</h1>"
         "<p>Each case fits the same synthetic data by EM / maximum likelihood and by a PyMC "
         "posterior. EM intervals are 95 %, posterior intervals are 94 % HDIs.</p>"
-        f"{warning}{_table(header, rows, left=2)}{total}</body></html>"
+        f"{warning}{_table(header, rows, left=2)}{total}{studies}</body></html>"
     )

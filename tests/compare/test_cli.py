@@ -11,10 +11,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_list(capsys):
+    from compare.studies import STUDIES
+
     assert main(["list"]) == 0
-    out = capsys.readouterr().out
+    cases, studies = capsys.readouterr().out.split("\n\n")
     # One line per case, in the registry's order (lecture-2d-k3 right after lecture-2d).
-    assert [line.split()[0] for line in out.splitlines()] == list(CASES)
+    assert [line.split()[0] for line in cases.splitlines()] == list(CASES)
+    # Then a header and one line per study with its question.
+    lines = studies.splitlines()
+    assert lines[0].startswith("studies")
+    assert [line.split()[0] for line in lines[1:]] == list(STUDIES)
 
 
 def test_unknown_case_exits_2_and_lists_valid(capsys, tmp_path):

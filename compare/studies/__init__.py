@@ -1,0 +1,71 @@
+"""Studies: the questions a student asks about EM against Bayes, answered by experiment.
+
+``python -m compare study NAME [--quick] [--seed S] [--out reports]`` runs one and writes
+``<out>/studies/<name>/``; :func:`run_study` is the same from Python.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from ._base import LEVELS, StudyConfig, StudyResult, Table, child_seeds
+
+__all__ = [
+    "LEVELS",
+    "QUESTIONS",
+    "STUDIES",
+    "StudyConfig",
+    "StudyResult",
+    "Table",
+    "child_seeds",
+    "get_study",
+    "run_study",
+]
+
+# name -> module; imported on first use so `python -m compare list` stays fast.
+STUDIES = {
+    "sample-size": "sample_size",
+    "coverage": "coverage",
+    "init-sensitivity": "init_sensitivity",
+    "choose-k": "choose_k",
+    "step-order": "step_order",
+}
+
+
+# name -> the one-sentence question the study answers (at the top of its page; also what
+# `python -m compare list` prints without importing the study).
+QUESTIONS = {
+    "sample-size": (
+        "As the number of points per component grows from 10 to 10,000, where do EM's 95 % "
+        "intervals and the posterior's 94 % HDIs agree, and where do they part?"
+    ),
+    "coverage": (
+        "Over many data sets, how often do EM's 95 % intervals (analytic and bootstrap) and "
+        "the posterior's 94 % HDIs contain the true parameter?"
+    ),
+    "init-sensitivity": (
+        "On the lecture's 2-D data, how often do k-means, EM and NUTS chains end at the same "
+        "answer when they start from the lecture's two starts and from many random ones?"
+    ),
+    "choose-k": (
+        "Which number of components do EM's BIC and AIC and the posterior's LOO ELPD choose "
+        "on the lecture's 1-D and 2-D data, and what happens to the posterior when K is too "
+        "large?"
+    ),
+    "step-order": (
+        "Does EM need its E-step first, as the lecture says, and how do soft EM, hard EM and "
+        "k-means differ when started from the same point?"
+    ),
+}
+
+
+def get_study(name: str):
+    """The module of study ``name`` (``NAME``, ``QUESTION``, ``run``)."""
+    if name not in STUDIES:
+        raise ValueError(f"unknown study {name!r}; valid studies: {', '.join(STUDIES)}")
+    return import_module(f".{STUDIES[name]}", __name__)
+
+
+def run_study(name: str, config: StudyConfig | None = None) -> StudyResult:
+    """Run study ``name`` with ``config`` (default: the full level, seed 0, nutpie)."""
+    return get_study(name).run(config or StudyConfig())
