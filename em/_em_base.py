@@ -67,6 +67,17 @@ class MixtureParameters(NamedTuple):
     precisions_cholesky: np.ndarray
 
 
+def _plan(params: MixtureParameters, covariance_type: str) -> _stats.Plan:
+    """The E-step / M-step plan (:mod:`em._stats`) at ``params``."""
+    return _stats.plan(
+        params.weights,
+        params.means,
+        params.precisions_cholesky,
+        params.covariances,
+        covariance_type,
+    )
+
+
 class _Run(NamedTuple):
     params: MixtureParameters
     history: np.ndarray
@@ -288,14 +299,7 @@ class BaseMixtureEM(BaseEstimator):
         )
 
     def _plan(self) -> _stats.Plan:
-        params = self._params
-        return _stats.plan(
-            params.weights,
-            params.means,
-            params.precisions_cholesky,
-            params.covariances,
-            self.covariance_type,
-        )
+        return _plan(self._params, self.covariance_type)
 
     def predict(self, X: Any) -> np.ndarray:
         """Most probable component of each sample (Bayes' rule); shape (N,)."""
@@ -405,13 +409,7 @@ class _FitContext:
 
     def plan(self, params: MixtureParameters) -> _stats.Plan:
         """The E-step and M-step of an iteration at ``params``."""
-        return _stats.plan(
-            params.weights,
-            params.means,
-            params.precisions_cholesky,
-            params.covariances,
-            self.covariance_type,
-        )
+        return _plan(params, self.covariance_type)
 
     def m_step(self, stats: _stats.Statistics, plan: _stats.Plan) -> tuple[MixtureParameters, bool]:
         """Parameters from the statistics of an E-step, with collapsed components re-seeded.
