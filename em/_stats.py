@@ -242,19 +242,20 @@ class DiagonalPlan(Plan):
         self.log_norm = _log_norm(weights, precisions_cholesky, covariance_type, D) - 0.5 * (
             precisions * self.offsets**2
         ).sum(axis=1, keepdims=True)
-        self.square_coef = np.ascontiguousarray(-0.5 * precisions.T)  # (D, K)
-        self.linear_coef = np.ascontiguousarray((precisions * self.offsets).T)  # (D, K)
+        self.square_coef = -0.5 * precisions  # (K, D)
+        self.linear_coef = precisions * self.offsets  # (K, D)
 
     def _centred(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``z = x - c`` and ``z^2``, each (b, D)."""
         z = X - self.center
-        return z, z * z
+        return z, np.square(z)
 
     def _log_joint(self, z: np.ndarray, z2: np.ndarray) -> np.ndarray:
         """(K, b) from the centred chunk."""
-        log_joint = z2 @ self.square_coef
-        log_joint += z @ self.linear_coef
-        log_joint = log_joint.T.copy()  # components first, as the rest of the pass wants
+        # (K, D) by (D, b): the transposes are BLAS flags, not copies, and the result comes
+        # out components first, as the rest of the pass wants it.
+        log_joint = self.square_coef @ z2.T
+        log_joint += self.linear_coef @ z.T
         log_joint += self.log_norm
         return log_joint
 
