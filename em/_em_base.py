@@ -303,7 +303,10 @@ class BaseMixtureEM(BaseEstimator):
 
     def predict(self, X: Any) -> np.ndarray:
         """Most probable component of each sample (Bayes' rule); shape (N,)."""
-        X = self._check_X(X)
+        return self._labels(self._check_X(X))
+
+    def _labels(self, X: np.ndarray) -> np.ndarray:
+        """``predict`` of an already validated ``X``."""
         labels = np.empty(X.shape[0], dtype=np.intp)
         for part, log_joint in _stats.log_joint_chunks(X, self._plan()):
             labels[part] = np.argmax(log_joint, axis=1)
@@ -445,7 +448,7 @@ class _FitContext:
         """
         nk, means, covariances = plan.m_step(stats, self.reg_covar, g.NK_EPS)
         return self._checked(
-            nk, means, covariances, lambda count: self.data.worst_samples(plan, count)
+            nk, means, covariances, lambda collapsed: self.data.worst_samples(plan, collapsed.sum())
         )
 
     def from_responsibilities(self, resp: np.ndarray) -> MixtureParameters:
@@ -459,19 +462,20 @@ class _FitContext:
             X, resp, self.reg_covar, self.covariance_type
         )
 
-        def farthest(count: int) -> np.ndarray:
-            healthy = means[nk >= _MIN_COMPONENT_COUNT]
+        def farthest(collapsed: np.ndarray) -> np.ndarray:
+            healthy = means[~collapsed]
             if not healthy.size:
-                return np.arange(count)
+                return np.arange(collapsed.sum())
             score = -squared_distances(X, healthy).min(axis=1)
-            return np.argsort(score, kind="stable")[:count]
+            return np.argsort(score, kind="stable")[: collapsed.sum()]
 
         return self._checked(nk, means, covariances, farthest)[0]
 
     def _checked(self, nk, means, covariances, worst) -> tuple[MixtureParameters, bool]:
         """Complete parameters from an M-step's ``nk``, ``means`` and ``covariances``.
 
-        ``worst(count)`` gives the ``count`` samples to re-seed collapsed components at.
+        ``worst(collapsed)`` gives the samples to re-seed the collapsed components at, one
+        per ``True`` in the boolean mask (K,) ``collapsed``.
         """
         covariance_type = self.covariance_type
         precisions_cholesky, singular = g.compute_precision_cholesky(
@@ -488,7 +492,7 @@ class _FitContext:
         collapsed = np.flatnonzero(empty | singular)
         if collapsed.size:
             covariance, precision_cholesky = self.data_covariance()
-            for k, i in zip(collapsed, worst(collapsed.size), strict=True):
+            for k, i in zip(collapsed, worst(empty | singular), strict=True):
                 why = (
                     f"its effective sample count fell to {nk[k] - g.NK_EPS:.3g}"
                     if empty[k]

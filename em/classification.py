@@ -58,6 +58,6 @@ stop_reason_, init_log_likelihoods_, n_features_in_
     def _set_fitted(self, best, runs, data) -> None:
         super()._set_fitted(best, runs, data)
         if isinstance(data, InMemory):
-            self.labels_ = self.predict(data.X)
+            self.labels_ = self._labels(data.X)
         else:  # a Dask array of labels, computed when asked for
             self.labels_ = data.labels(self._plan())
