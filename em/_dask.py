@@ -37,10 +37,6 @@ def _map_reduce(X, fn, combine, *args) -> Any:
     return functools.reduce(combine, parts)
 
 
-def _log_likelihood_block(block: np.ndarray, plan: _stats.Plan) -> float:
-    return _stats.log_likelihood(block, plan)
-
-
 def _worst_block(block: np.ndarray, start: int, plan: _stats.Plan, count: int):
     idx = _stats.worst_samples(block, plan, count)
     return _stats.sample_log_likelihood(block[idx], plan), idx + start
@@ -109,7 +105,7 @@ class DaskData:
         return _map_reduce(self.X, _stats.e_step, _stats.combine, plan, hard)
 
     def log_likelihood(self, plan: _stats.Plan) -> float:
-        return float(_map_reduce(self.X, _log_likelihood_block, lambda a, b: a + b, plan))
+        return float(_map_reduce(self.X, _stats.log_likelihood, lambda a, b: a + b, plan))
 
     def worst_samples(self, plan: _stats.Plan, count: int) -> np.ndarray:
         import dask
