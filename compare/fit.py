@@ -29,6 +29,7 @@ __all__ = [
     "fit_em",
     "fit_em_variants",
     "lecture_start",
+    "warning_messages",
 ]
 
 
@@ -118,7 +119,7 @@ def fit_em(case: Case, data: Dataset, seed: int) -> EMFit:
         inference=table,
         fit_time=fit_time,
         inference_time=inference_time,
-        warnings=_messages(caught),
+        warnings=warning_messages(caught),
     )
 
 
@@ -271,7 +272,7 @@ def fit_bayes(
         compile_time=float(idata.attrs.get("compile_time", np.nan)),
         sampling_time=float(idata.attrs.get("sampling_time", np.nan)),
         reused_model=reused,
-        warnings=_messages(caught),
+        warnings=warning_messages(caught),
     )
 
 
@@ -289,7 +290,8 @@ def _set_data(case: Case, model, data: Dataset) -> None:
         models.set_data(model, X=data.X)
 
 
-def _messages(caught) -> list[str]:
+def warning_messages(caught) -> list[str]:
+    """The distinct caught warnings as ``"ClassName: message"``, in order of first sight."""
     seen: list[str] = []
     for w in caught:
         text = f"{w.category.__name__}: {w.message}"

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ..fit import warning_messages
 from ..metrics import mixture_log_likelihood
 
 __all__ = [
@@ -43,12 +44,7 @@ def quietly(fn: Callable[..., Any], *args, **kwargs) -> tuple[Any, list[str]]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         value = fn(*args, **kwargs)
-    messages = []
-    for w in caught:
-        text = f"{w.category.__name__}: {w.message}"
-        if text not in messages:
-            messages.append(text)
-    return value, messages
+    return value, warning_messages(caught)
 
 
 def responsibility_parameters(
