@@ -17,17 +17,17 @@ from .exceptions import (
 from .inference import InferenceTable, ParameterRow
 
 _LAZY = {
-    "GaussianMixtureEM": "mixture",
-    "ClassificationEM": "classification",
-    "KMeans": "kmeans",
-    "GaussianMLE": "gaussian_mle",
-    "CategoricalMLE": "categorical",
-    "LinearRegressionMLE": "linear",
-    "LogisticRegressionMLE": "logistic",
+    "GaussianMixtureEM": "mixture.gaussian",
+    "ClassificationEM": "mixture.classification",
+    "KMeans": "mixture.kmeans",
+    "GaussianMLE": "mle.gaussian",
+    "CategoricalMLE": "mle.categorical",
+    "LinearRegressionMLE": "mle.linear",
+    "LogisticRegressionMLE": "mle.logistic",
     "bootstrap": "bootstrap",
     "match_components": "alignment",
-    "mixture_log_joint": "density",
-    "mixture_log_likelihood": "density",
+    "mixture_log_joint": "mixture.density",
+    "mixture_log_likelihood": "mixture.density",
     "BootstrapResult": "bootstrap",
 }
 

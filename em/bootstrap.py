@@ -31,11 +31,11 @@ from ._validation import (
     check_vector,
 )
 from .alignment import match_components
-from .categorical import CategoricalMLE
-from .gaussian_mle import GaussianMLE
 from .inference import InferenceTable, interval_table
-from .linear import LinearRegressionMLE
-from .logistic import LogisticRegressionMLE
+from .mle.categorical import CategoricalMLE
+from .mle.gaussian import GaussianMLE
+from .mle.linear import LinearRegressionMLE
+from .mle.logistic import LogisticRegressionMLE
 
 KINDS = ("nonparametric", "parametric")
 

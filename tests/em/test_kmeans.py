@@ -91,7 +91,7 @@ def test_one_dimensional_and_not_fitted():
 
 
 def test_kmeans_plusplus_seeds_are_distinct_even_with_duplicates():
-    from em._init import kmeans_plusplus
+    from em.mixture._seeding import kmeans_plusplus
 
     X = np.vstack([np.zeros((20, 2)), np.ones((3, 2))])  # only two distinct points
     seeds = kmeans_plusplus(X, 4, np.random.default_rng(0))

@@ -325,7 +325,7 @@ def test_hyper_parameters_stored_unchanged_and_validated_in_fit():
 
 
 def test_inference_delegates_to_mixture_inference():
-    pytest.importorskip("em.mixture_inference")  # written in another issue
+    pytest.importorskip("em.mixture.information")  # written in another issue
     gm = GaussianMixtureEM(1)
     with pytest.raises(NotFittedError):
         gm.inference([1.0, 2.0])

@@ -10,7 +10,7 @@ import pytest
 from scipy import stats
 
 from em import GaussianMixtureEM, SingularInformationWarning, bootstrap
-from em.mixture_inference import mixture_inference
+from em.mixture.information import mixture_inference
 from tests.em.conftest import lecture_1d
 
 

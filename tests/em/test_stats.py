@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from em import _gaussian as g
-from em import _stats
 from em._chunks import chunk_size
+from em.mixture import _covariance as g
+from em.mixture import _stats
 
 from .conftest import blobs, random_covariances
 

@@ -17,9 +17,8 @@ from typing import Any
 import numpy as np
 from scipy import linalg, optimize, sparse, special
 
-from ._base import BaseEstimator
-from ._gradient import Standardizer, descend
-from ._validation import (
+from .._base import BaseEstimator
+from .._validation import (
     check_array,
     check_choice,
     check_float,
@@ -28,9 +27,10 @@ from ._validation import (
     check_random_state,
     check_vector,
 )
-from .exceptions import ConvergenceWarning, SeparationWarning
-from .inference import InferenceTable, wald_table
-from .linear import check_design
+from ..exceptions import ConvergenceWarning, SeparationWarning
+from ..inference import InferenceTable, wald_table
+from ._design import check_design
+from ._gradient import Standardizer, descend
 
 METHODS = ("newton", "gradient_descent")
 

@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from ._base import BaseEstimator
-from ._validation import check_array, check_level
-from .inference import InferenceTable, interval_table
+from .._base import BaseEstimator
+from .._validation import check_array, check_level
+from ..inference import InferenceTable, interval_table
 
 
 class GaussianMLE(BaseEstimator):

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from . import _stats
-from ._gaussian import covariance_from_scatter
+from ._covariance import covariance_from_scatter
 
 
 def _blocks(X) -> tuple[list, np.ndarray]:

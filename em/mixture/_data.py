@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _gaussian as g
+from . import _covariance as g
 from . import _stats
 
 
@@ -51,7 +51,7 @@ def fit_data(X: Any, min_samples: int, min_samples_reason: str):
         from ._dask import DaskData
 
         return DaskData(X, min_samples=min_samples, min_samples_reason=min_samples_reason)
-    from ._validation import check_array
+    from .._validation import check_array
 
     X = check_array(
         X,

@@ -7,9 +7,9 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from ._base import BaseEstimator
-from ._validation import check_choice, check_finite, check_level
-from .inference import InferenceTable, interval_table
+from .._base import BaseEstimator
+from .._validation import check_choice, check_finite, check_level
+from ..inference import InferenceTable, interval_table
 
 INTERVALS = ("wilson", "exact", "wald")
 

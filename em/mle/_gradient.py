@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .exceptions import ConvergenceWarning
+from ..exceptions import ConvergenceWarning
 
 DESCENT_METHODS = ("gradient_descent", "sgd", "minibatch")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._em_base import BaseMixtureEM
+from ._loop import BaseMixtureEM
 
 
 class GaussianMixtureEM(BaseMixtureEM):
@@ -116,7 +116,7 @@ class GaussianMixtureEM(BaseMixtureEM):
         -------
         InferenceTable
         """
-        from .mixture_inference import mixture_inference
+        from .information import mixture_inference
 
         self._check_fitted("means_")
         return mixture_inference(self, X, level=level)

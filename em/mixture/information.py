@@ -34,11 +34,11 @@ from typing import Any
 
 import numpy as np
 
-from . import _gaussian as g
+from .._validation import check_array, check_level
+from ..exceptions import SingularInformationWarning
+from ..inference import InferenceTable, wald_table
+from . import _covariance as g
 from . import _stats
-from ._validation import check_array, check_level
-from .exceptions import SingularInformationWarning
-from .inference import InferenceTable, wald_table
 
 METHOD = "observed-information"
 # Scaled information eigenvalues below this fraction of the largest count as zero: the

@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from . import _gaussian as g
+from .._validation import check_array, check_choice
+from . import _covariance as g
 from . import _stats
-from ._validation import check_array, check_choice
 
 __all__ = ["mixture_log_joint", "mixture_log_likelihood"]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ._data import InMemory
-from ._em_base import BaseMixtureEM
+from ._loop import BaseMixtureEM
 
 
 class ClassificationEM(BaseMixtureEM):

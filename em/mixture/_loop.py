@@ -14,18 +14,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from . import _gaussian as g
-from . import _stats
-from ._base import BaseEstimator
-from ._data import InMemory, fit_data
-from ._init import (
-    MIXTURE_INITS,
-    initial_responsibilities,
-    nearest_center_resp,
-    random_from_data,
-    squared_distances,
-)
-from ._validation import (
+from .._base import BaseEstimator
+from .._validation import (
     _as_float_array,
     check_array,
     check_choice,
@@ -34,7 +24,17 @@ from ._validation import (
     check_int,
     check_random_state,
 )
-from .exceptions import ConvergenceWarning, DegenerateComponentWarning
+from ..exceptions import ConvergenceWarning, DegenerateComponentWarning
+from . import _covariance as g
+from . import _stats
+from ._data import InMemory, fit_data
+from ._init import (
+    MIXTURE_INITS,
+    initial_responsibilities,
+    nearest_center_resp,
+    random_from_data,
+)
+from ._seeding import squared_distances
 
 # A standard deviation below this many units of rounding of the largest |x| is noise: the
 # covariance counts as singular (e.g. identical points with reg_covar=0).

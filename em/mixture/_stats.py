@@ -30,8 +30,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._chunks import chunk_size, chunks
-from ._gaussian import log_det_cholesky
+from .._chunks import chunk_size, chunks
+from ._covariance import log_det_cholesky
 
 
 class Statistics(NamedTuple):

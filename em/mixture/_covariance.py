@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._chunks import chunks
-from ._linalg import triangular_inverse
+from .._chunks import chunks
+from .._linalg import triangular_inverse
 
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
 

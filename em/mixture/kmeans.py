@@ -13,12 +13,12 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._base import BaseEstimator
-from ._chunks import chunk_size, chunks
-from ._gaussian import data_covariance
-from ._init import kmeans_plusplus, one_hot, squared_distances
-from ._validation import check_array, check_float, check_int, check_random_state
-from .exceptions import ConvergenceWarning, DegenerateComponentWarning
+from .._base import BaseEstimator
+from .._chunks import chunk_size, chunks
+from .._validation import check_array, check_float, check_int, check_random_state
+from ..exceptions import ConvergenceWarning, DegenerateComponentWarning
+from ._covariance import data_covariance
+from ._seeding import kmeans_plusplus, one_hot, squared_distances
 
 _INITS = ("k-means++", "random")
 
