@@ -261,8 +261,7 @@ class _Mixture(_Adapter):
     def align(self, values, reference):
         order = match_components(values["means"], reference["means"], self.scale)
         out = {"weights": values["weights"][order], "means": values["means"][order]}
-        tied = getattr(self.reference, "covariance_type", None) == "tied"
-        out["covariances"] = values["covariances"] if tied else values["covariances"][order]
+        out["covariances"] = self.reference._covariance.permute(values["covariances"], order)
         return out
 
 

@@ -1,8 +1,4 @@
-"""Gaussian pieces shared by every mixture estimator: Cholesky factors, shapes, M-step.
-
-The log-density itself lives in :mod:`em._stats` (one implementation, chunked, for soft
-EM, hard EM, prediction and the public :mod:`em.density`). Everything here is a small pure
-function of arrays, so each step of EM can be read, tested and reused on its own.
+"""Everything that depends on the covariance type, one small object per type.
 
 Covariance shapes follow scikit-learn, with ``K`` components and ``D`` features:
 
@@ -20,237 +16,522 @@ the upper-triangular ``U = L^{-T}`` where ``covariance = L L^T`` (so ``precision
 scikit-learn's convention); for ``diag`` and ``spherical`` it is ``1 / sqrt(variance)``.
 Working with ``U`` turns the Mahalanobis distance into a matrix product and the
 log-determinant into a sum of logs of a diagonal: no inverse, no determinant.
+
+Each type is a :class:`CovarianceType` in :data:`COVARIANCES` (name -> object). It knows
+its shapes (and their text for error messages), the precision Cholesky factor and the
+log-determinant, the covariances of an M-step from the sufficient statistics, the data
+covariance in one component's shape, the sampling factor, the number of free parameters,
+and the unconstrained coordinates in which :mod:`.information` differentiates the
+likelihood. Code outside this module asks the object; it never compares the type's name.
+
+The two families differ in how the E-step accumulates statistics (:mod:`._stats`):
+:class:`MatrixCovariance` (``full``, ``tied``) sums whitened outer products,
+:class:`DiagonalCovariance` (``diag``, ``spherical``) sums squares. A new type (banded,
+factor-analytic) is one more subclass here and one line in :data:`COVARIANCES`.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-from .._chunks import chunks
 from .._linalg import triangular_inverse
-
-COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
+from .._validation import check_choice
 
 # A full covariance whose Cholesky pivot satisfies L_ii^2 <= _RCOND * Sigma_ii (its
 # correlation matrix has a pivot that small) is singular to working precision: what is
 # left in that direction is rounding of the other directions (e.g. two points in 2-D).
 _RCOND = 1e4 * np.finfo(np.float64).eps
-# Added to every n_k before dividing (as scikit-learn does) so an empty component yields a
-# finite mean instead of 0/0; far below anything that changes a non-empty component.
-NK_EPS = 10 * np.finfo(np.float64).eps
 
 
-def covariance_shape(covariance_type: str, n_components: int, n_features: int) -> tuple:
-    """Shape of ``covariances`` (and ``precisions_cholesky``) for a covariance type."""
-    return {
-        "full": (n_components, n_features, n_features),
-        "tied": (n_features, n_features),
-        "diag": (n_components, n_features),
-        "spherical": (n_components,),
-    }[covariance_type]
+class CovarianceType:
+    """One covariance type of a Gaussian mixture; see the module docstring for the shapes.
 
-
-def log_det_cholesky(
-    precisions_cholesky: np.ndarray, covariance_type: str, n_features: int
-) -> np.ndarray:
-    """``log det U_k`` for every component, i.e. ``-0.5 log det Sigma_k``.
-
-    Parameters
+    Attributes
     ----------
-    precisions_cholesky : ndarray
-        ``full`` (K, D, D), ``tied`` (D, D), ``diag`` (K, D), ``spherical`` (K,).
-    covariance_type : {"full", "tied", "diag", "spherical"}
-    n_features : int
-        ``D``; needed for ``spherical``, where ``U_k`` is a scalar times the identity.
-
-    Returns
-    -------
-    ndarray of shape (K,), or a 0-d float for ``tied`` (broadcasts over components)
+    name : str
+        ``covariance_type`` as the user writes it.
+    shape_text : str
+        The shape of ``covariances`` in words, for error messages.
+    accepted : str
+        What a valid ``covariances`` holds, in words, for error messages.
+    shared : bool
+        One covariance for all components (``tied``): components cannot be given their
+        own covariance, and relabelling components leaves it unchanged.
+    diagonal : bool
+        Only variances (``diag``, ``spherical``): the E-step sums squares, not outer
+        products, and there is no symmetry to check.
     """
-    if covariance_type == "full":
+
+    name: str
+    shape_text: str
+    accepted: str
+    shared: bool = False
+    diagonal: bool
+
+    def __repr__(self) -> str:
+        return f"CovarianceType({self.name!r})"
+
+    def __reduce__(self):
+        # Plans holding a type are pickled to Dask workers: unpickle to the registry's object.
+        return (covariance_kind, (self.name,))
+
+    # ---------------------------------------------------------------- shapes
+
+    def shape(self, n_components: int, n_features: int) -> tuple[int, ...]:
+        """Shape of ``covariances`` (and ``precisions_cholesky``)."""
+        raise NotImplementedError
+
+    def n_covariance_parameters(self, n_components: int, n_features: int) -> int:
+        """Free entries of ``covariances`` (a symmetric matrix counts its triangle)."""
+        raise NotImplementedError
+
+    def n_parameters(self, n_components: int, n_features: int) -> int:
+        """Free parameters of the mixture: ``K - 1`` weights, ``K D`` means, the covariances."""
+        covariance_parameters = self.n_covariance_parameters(n_components, n_features)
+        return n_components - 1 + n_components * n_features + covariance_parameters
+
+    def repeat(self, one: np.ndarray, n_components: int) -> np.ndarray:
+        """``covariances`` whose every component is ``one`` (one component's shape)."""
+        return np.broadcast_to(one, (n_components, *one.shape)).copy()
+
+    def permute(self, covariances: np.ndarray, order: np.ndarray) -> np.ndarray:
+        """``covariances`` with the components relabelled: component ``k`` <- ``order[k]``."""
+        return covariances[order]
+
+    # ---------------------------------------------------------------- factors
+
+    def precision_cholesky(
+        self, covariances: np.ndarray, min_std: float = 0.0
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Cholesky factor of the precision of each component, and which ones are singular.
+
+        Parameters
+        ----------
+        covariances : ndarray
+            In this type's shape.
+        min_std : float, default=0
+            A covariance whose Cholesky pivot (a conditional standard deviation) or
+            standard deviation is at most this counts as singular even though a factor
+            exists: below the rounding level of the data such a "variance" is noise, and
+            its density a spike. Independently of it, a matrix whose correlation matrix has
+            a squared pivot below ``1e4 * eps`` is singular to working precision.
+
+        Returns
+        -------
+        precisions_cholesky : ndarray, same shape as ``covariances``
+            Entries of a singular component are set to 1 (a harmless placeholder).
+        singular : ndarray of bool, shape (K,), or shape (1,) for a shared covariance
+            True where the covariance is not numerically symmetric positive definite, so
+            the caller decides what to do (re-seed the component, or refuse the input)
+            instead of this function raising half-way through.
+        """
+        raise NotImplementedError
+
+    def one_precision_cholesky(
+        self, covariance: np.ndarray, min_std: float = 0.0
+    ) -> tuple[np.ndarray, bool]:
+        """:meth:`precision_cholesky` of one component's covariance, and whether it is singular."""
+        precision_cholesky, singular = self.precision_cholesky(covariance[None], min_std)
+        return precision_cholesky[0], bool(singular.any())
+
+    def log_det_cholesky(self, precisions_cholesky: np.ndarray, n_features: int) -> np.ndarray:
+        """``log det U_k`` for every component, i.e. ``-0.5 log det Sigma_k``.
+
+        Returns an ndarray of shape (K,), or a 0-d float for a shared covariance (it
+        broadcasts over components).
+        """
+        raise NotImplementedError
+
+    def sampling_factor(self, covariances: np.ndarray) -> np.ndarray:
+        """``L`` with ``Sigma = L L^T`` per component (standard deviations when diagonal)."""
+        raise NotImplementedError
+
+    def draw(self, z: np.ndarray, factors: np.ndarray, k: int) -> np.ndarray:
+        """``L_k z`` for standard normal rows ``z`` (n, D): draws of component ``k``, centred."""
+        raise NotImplementedError
+
+    # ---------------------------------------------------------------- estimation
+
+    def from_data_scatter(self, scatter: np.ndarray, n_samples: int, reg_covar: float):
+        """The data covariance in one component's shape from the scatter about the mean (D, D).
+
+        ``(D, D)`` for the matrix types, ``(D,)`` for ``diag``, a 0-d array for
+        ``spherical``; maximum-likelihood scaling plus ``reg_covar`` on the diagonal. Used
+        for the lecture's start (every covariance the overall one) and to re-seed a
+        collapsed component.
+        """
+        n_features = scatter.shape[0]
+        covariance = scatter / n_samples
+        covariance = (covariance + covariance.T) / 2
+        covariance[np.arange(n_features), np.arange(n_features)] += reg_covar
+        return self._from_data_covariance(covariance)
+
+    def _from_data_covariance(self, covariance: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    # ---------------------------------------------------------------- inference coordinates
+    # Unconstrained coordinates of the covariances (steps never leave the cone of valid
+    # covariances) for the observed information of :mod:`.information`.
+
+    def pack(self, covariances: np.ndarray) -> np.ndarray:
+        """The unconstrained coordinates of ``covariances``, flat."""
+        raise NotImplementedError
+
+    def unpack(self, coordinates: np.ndarray, n_components: int, n_features: int):
+        """``covariances`` from :meth:`pack`'s coordinates; complex-safe (no abs, no max)."""
+        raise NotImplementedError
+
+    def scales(self, covariances: np.ndarray, n_components: int, n_features: int):
+        """Natural scales for finite-difference steps.
+
+        Returns
+        -------
+        sd : ndarray of shape (K, D)
+            Standard deviation of each component along each feature (the scale of a mean).
+        coordinate_scales : ndarray
+            One per coordinate of :meth:`pack` (1 on the log scale).
+        """
+        raise NotImplementedError
+
+    def score(self, X, resp, nk, means, covariances, precisions_cholesky, residual_sum):
+        """The score of the means and of :meth:`pack`'s coordinates (Fisher's identity).
+
+        Parameters
+        ----------
+        X : ndarray of shape (N, D)
+        resp : ndarray of shape (N, K)
+            Responsibilities at the parameters.
+        nk : ndarray of shape (K,)
+            ``sum_n r_nk``.
+        means : ndarray of shape (K, D)
+        covariances, precisions_cholesky : ndarray
+            In this type's shape.
+        residual_sum : ndarray of shape (K, D)
+            ``sum_n r_nk (x_n - mu_k)``.
+
+        Returns
+        -------
+        score_means : ndarray of shape (K, D)
+        score_coordinates : ndarray, flat, one per coordinate of :meth:`pack`
+        """
+        raise NotImplementedError
+
+
+class MatrixCovariance(CovarianceType):
+    """Full covariance matrices: one per component (``full``) or one shared (``tied``).
+
+    The methods work on a stack ``(S, D, D)`` (``S = K``, or 1 for a shared covariance);
+    :meth:`_stack` and :meth:`_unstack` convert from and to the user's shape.
+    """
+
+    diagonal = False
+    accepted = "symmetric positive definite matrices"
+
+    def _stack(self, covariances: np.ndarray) -> np.ndarray:
+        return covariances
+
+    def _unstack(self, stack: np.ndarray) -> np.ndarray:
+        return stack
+
+    def _per_component(self, matrices: np.ndarray, n_components: int) -> np.ndarray:
+        """``matrices`` in the user's shape -> (K, D, D), one (view) per component."""
+        return matrices
+
+    def _pool(self, scatter: np.ndarray, nk: np.ndarray) -> np.ndarray:
+        """Per-component scatters (K, D, D) -> the covariances before symmetry and reg_covar."""
+        raise NotImplementedError
+
+    def precision_cholesky(self, covariances, min_std=0.0):
+        stack = self._stack(covariances)
+        n_features = stack.shape[-1]
+        identity = np.eye(n_features)
+        chol = np.zeros_like(stack)
+        singular = ~np.isfinite(stack).all(axis=(1, 2))
+        for k in np.flatnonzero(~singular):  # K small; lets us tell which component failed
+            try:
+                chol[k] = np.linalg.cholesky(stack[k])
+            except np.linalg.LinAlgError:
+                singular[k] = True
+        pivots = np.diagonal(chol, axis1=1, axis2=2)
+        variances = np.diagonal(stack, axis1=1, axis2=2)
+        singular |= ~((pivots > min_std) & (pivots**2 > _RCOND * variances)).all(axis=1)
+        prec_chol = np.broadcast_to(identity, stack.shape).copy()
+        for k in np.flatnonzero(~singular):
+            # U = L^{-T}: the inverse of a triangular factor, not of the covariance.
+            prec_chol[k] = triangular_inverse(chol[k], lower=True).T
+        return self._unstack(prec_chol), singular
+
+    def sampling_factor(self, covariances):
+        return np.linalg.cholesky(covariances)
+
+    def _from_data_covariance(self, covariance):
+        return covariance
+
+    def covariances_from_scatter(
+        self, scatter: np.ndarray, nk: np.ndarray, reg_covar: float
+    ) -> np.ndarray:
+        """The M-step's covariances from the scatter of each component about its new mean.
+
+        Parameters
+        ----------
+        scatter : ndarray of shape (K, D, D)
+            ``sum_n r_nk (x_n - mu_k)(x_n - mu_k)^T``.
+        nk : ndarray of shape (K,)
+            ``sum_n r_nk`` (plus the tiny constant that keeps an empty component finite).
+        reg_covar : float
+            Added to the diagonal.
+        """
+        covariances = self._pool(scatter, nk)
+        # The products are symmetric only up to rounding; make them exactly so (users test it).
+        covariances = (covariances + np.swapaxes(covariances, -1, -2)) / 2
+        idx = np.arange(scatter.shape[-1])
+        covariances[..., idx, idx] += reg_covar
+        return covariances
+
+    # -------------------------------------------------------------- inference coordinates
+    # The lower Cholesky factor L (Sigma = L L^T) with its diagonal on the log scale.
+
+    def pack(self, covariances):
+        tril = np.tril_indices(covariances.shape[-1])
+        on_diagonal = tril[0] == tril[1]
+        chol = np.linalg.cholesky(self._stack(covariances))
+        entries = chol[:, tril[0], tril[1]]
+        entries[:, on_diagonal] = np.log(entries[:, on_diagonal])
+        return entries.ravel()
+
+    def unpack(self, coordinates, n_components, n_features):
+        tril = np.tril_indices(n_features)
+        on_diagonal = tril[0] == tril[1]
+        entries = coordinates.reshape(-1, tril[0].size).copy()
+        entries[:, on_diagonal] = np.exp(entries[:, on_diagonal])
+        chol = np.zeros((entries.shape[0], n_features, n_features), dtype=coordinates.dtype)
+        chol[:, tril[0], tril[1]] = entries
+        return self._unstack(chol @ np.swapaxes(chol, 1, 2))  # transpose, not conjugate
+
+    def scales(self, covariances, n_components, n_features):
+        tril = np.tril_indices(n_features)
+        on_diagonal = tril[0] == tril[1]
+        stack_sd = np.sqrt(np.diagonal(self._stack(covariances), axis1=1, axis2=2))
+        sd = np.broadcast_to(stack_sd, (n_components, n_features))
+        return sd, np.where(on_diagonal, 1.0, stack_sd[:, tril[0]]).ravel()
+
+    def score(self, X, resp, nk, means, covariances, precisions_cholesky, residual_sum):
+        n_components, n_features = means.shape
+        tril = np.tril_indices(n_features)
+        on_diagonal = tril[0] == tril[1]
+        precisions = precisions_cholesky @ np.swapaxes(precisions_cholesky, -1, -2)  # U U^T
+        precisions = self._per_component(precisions, n_components)
+        score_means = np.einsum("kij,kj->ki", precisions, residual_sum)
+        # G_k = 1/2 (P S_k P - n_k P), S_k the weighted scatter about mu_k.
+        grads = np.empty((n_components, n_features, n_features))
+        for k in range(n_components):
+            diff = X - means[k]
+            scatter = (resp[:, k] * diff.T) @ diff
+            P = precisions[k]
+            grads[k] = 0.5 * (P @ scatter @ P - nk[k] * P)
+        chols = np.linalg.cholesky(self._stack(covariances))
+        if self.shared:
+            grads = grads.sum(axis=0, keepdims=True)
+        # d/dL tr(G L L^T) = 2 G L; the log-diagonal picks up a factor L_ii.
+        dL = 2 * grads @ chols
+        entries = dL[:, tril[0], tril[1]]
+        diag_chol = chols[:, tril[0], tril[1]][:, on_diagonal]
+        entries[:, on_diagonal] *= diag_chol
+        return score_means, entries.ravel()
+
+
+class FullCovariance(MatrixCovariance):
+    """``full``: one covariance matrix per component, (K, D, D)."""
+
+    name = "full"
+    shape_text = "(n_components, n_features, n_features)"
+
+    def shape(self, n_components, n_features):
+        return (n_components, n_features, n_features)
+
+    def n_covariance_parameters(self, n_components, n_features):
+        return n_components * n_features * (n_features + 1) // 2
+
+    def log_det_cholesky(self, precisions_cholesky, n_features):
         return np.log(np.diagonal(precisions_cholesky, axis1=1, axis2=2)).sum(axis=1)
-    if covariance_type == "tied":
+
+    def draw(self, z, factors, k):
+        return z @ factors[k].T
+
+    def _pool(self, scatter, nk):
+        return scatter / nk[:, None, None]
+
+
+class TiedCovariance(MatrixCovariance):
+    """``tied``: one covariance matrix shared by all components, (D, D)."""
+
+    name = "tied"
+    shape_text = "(n_features, n_features)"
+    shared = True
+
+    def _stack(self, covariances):
+        return covariances[None]
+
+    def _unstack(self, stack):
+        return stack[0]
+
+    def _per_component(self, matrices, n_components):
+        return np.broadcast_to(matrices, (n_components, *matrices.shape))
+
+    def _pool(self, scatter, nk):
+        return scatter.sum(axis=0) / nk.sum()
+
+    def shape(self, n_components, n_features):
+        return (n_features, n_features)
+
+    def n_covariance_parameters(self, n_components, n_features):
+        return n_features * (n_features + 1) // 2
+
+    def repeat(self, one, n_components):
+        return one.copy()
+
+    def permute(self, covariances, order):
+        return covariances
+
+    def one_precision_cholesky(self, covariance, min_std=0.0):
+        precision_cholesky, singular = self.precision_cholesky(covariance, min_std)
+        return precision_cholesky, bool(singular.any())
+
+    def log_det_cholesky(self, precisions_cholesky, n_features):
         return np.log(np.diagonal(precisions_cholesky)).sum()
-    if covariance_type == "diag":
-        return np.log(precisions_cholesky).sum(axis=1)
-    return n_features * np.log(precisions_cholesky)
+
+    def draw(self, z, factors, k):
+        return z @ factors.T
 
 
-def logsumexp_rows(a: np.ndarray) -> np.ndarray:
-    """``log(sum(exp(a), axis=1))`` without overflow; shape (N, K) -> (N,).
+class DiagonalCovariance(CovarianceType):
+    """Variances only: per feature (``diag``) or one per component (``spherical``)."""
 
-    Rows are finite here (weights are positive, parameters finite), so the row maximum is
-    a safe shift and we skip the generality (and cost) of ``scipy.special.logsumexp``.
-    """
-    top = a.max(axis=1)
-    return top + np.log(np.exp(a - top[:, None]).sum(axis=1))
+    diagonal = True
+    accepted = "positive variances"
 
+    def _variances(self, covariances: np.ndarray, n_components: int, n_features: int):
+        """The variances as (K, D), broadcasting a spherical component's over features."""
+        raise NotImplementedError
 
-def compute_precision_cholesky(
-    covariances: np.ndarray, covariance_type: str, min_std: float = 0.0
-) -> tuple[np.ndarray, np.ndarray]:
-    """Cholesky factor of the precision of each component, and which ones are singular.
+    def covariances_from_variances(self, variances: np.ndarray) -> np.ndarray:
+        """The M-step's covariances from per-feature variances (K, D) (``reg_covar`` included)."""
+        raise NotImplementedError
 
-    Parameters
-    ----------
-    covariances : ndarray
-        ``full`` (K, D, D), ``tied`` (D, D), ``diag`` (K, D), ``spherical`` (K,).
-    covariance_type : {"full", "tied", "diag", "spherical"}
-    min_std : float, default=0
-        A covariance whose Cholesky pivot (a conditional standard deviation) or standard
-        deviation is at most this counts as singular even though a factor exists: below the
-        rounding level of the data such a "variance" is noise, and its density a spike.
-        Independently of it, a matrix whose correlation matrix has a squared pivot below
-        ``1e4 * eps`` is singular to working precision and counts as singular too.
-
-    Returns
-    -------
-    precisions_cholesky : ndarray, same shape as ``covariances``
-        Entries of a singular component are set to 1 (a harmless placeholder).
-    singular : ndarray of bool, shape (K,), or shape (1,) for ``tied``
-        True where the covariance is not numerically symmetric positive definite, so the
-        caller decides what to do (re-seed the component, or refuse the input) instead of
-        this function raising half-way through.
-    """
-    if covariance_type in ("diag", "spherical"):
+    def precision_cholesky(self, covariances, min_std=0.0):
         singular = ~(np.isfinite(covariances) & (covariances > min_std**2))
-        if covariance_type == "diag":
+        if singular.ndim > 1:
             singular = singular.any(axis=1)
         mask = singular.reshape(singular.shape + (1,) * (covariances.ndim - 1))
         return 1.0 / np.sqrt(np.where(mask, 1.0, covariances)), singular
 
-    stack = covariances[None] if covariance_type == "tied" else covariances
-    n_features = stack.shape[-1]
-    identity = np.eye(n_features)
-    chol = np.zeros_like(stack)
-    singular = ~np.isfinite(stack).all(axis=(1, 2))
-    for k in np.flatnonzero(~singular):  # K small; lets us tell which component failed
-        try:
-            chol[k] = np.linalg.cholesky(stack[k])
-        except np.linalg.LinAlgError:
-            singular[k] = True
-    pivots = np.diagonal(chol, axis1=1, axis2=2)
-    variances = np.diagonal(stack, axis1=1, axis2=2)
-    singular |= ~((pivots > min_std) & (pivots**2 > _RCOND * variances)).all(axis=1)
-    prec_chol = np.broadcast_to(identity, stack.shape).copy()
-    for k in np.flatnonzero(~singular):
-        # U = L^{-T}: the inverse of a triangular factor, not of the covariance.
-        prec_chol[k] = triangular_inverse(chol[k], lower=True).T
-    return (prec_chol[0] if covariance_type == "tied" else prec_chol), singular
+    def sampling_factor(self, covariances):
+        return np.sqrt(covariances)
+
+    def draw(self, z, factors, k):
+        return z * factors[k]
+
+    # -------------------------------------------------------------- inference coordinates
+    # Log-variances.
+
+    def pack(self, covariances):
+        return np.log(covariances).ravel()
+
+    def scales(self, covariances, n_components, n_features):
+        sd = np.broadcast_to(self._sd(covariances), (n_components, n_features))
+        return sd, np.ones(covariances.size)
+
+    def _sd(self, covariances: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def score(self, X, resp, nk, means, covariances, precisions_cholesky, residual_sum):
+        n_components, n_features = means.shape
+        variances = self._variances(covariances, n_components, n_features)
+        score_means = residual_sum / variances
+        squares = np.stack(
+            [resp[:, k] @ np.square(X - means[k]) for k in range(n_components)]
+        )  # (K, D)
+        per_feature = 0.5 * (squares / variances - nk[:, None])
+        return score_means, self._score_coordinates(per_feature).ravel()
+
+    def _score_coordinates(self, per_feature: np.ndarray) -> np.ndarray:
+        return per_feature
 
 
-def estimate_gaussian_parameters(
-    X: np.ndarray, resp: np.ndarray, reg_covar: float, covariance_type: str
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The M-step from responsibilities: weighted counts, means and covariances.
+class DiagCovariance(DiagonalCovariance):
+    """``diag``: per-feature variances per component, (K, D)."""
 
-    The reference form (two passes: means, then scatter about them), used where
-    responsibilities exist as an array (a starting partition); the EM loop uses the
-    one-pass statistics of :mod:`em._stats` instead.
+    name = "diag"
+    shape_text = "(n_components, n_features)"
 
-    Parameters
-    ----------
-    X : ndarray of shape (N, D)
-    resp : ndarray of shape (N, K)
-        Responsibilities (soft EM) or one-hot labels (hard EM); rows sum to one.
-    reg_covar : float
-        Added to the diagonal of every covariance (the variance floor).
-    covariance_type : {"full", "tied", "diag", "spherical"}
+    def shape(self, n_components, n_features):
+        return (n_components, n_features)
 
-    Returns
-    -------
-    nk : ndarray of shape (K,)
-        Effective number of samples per component, ``sum_n r_nk`` (plus a tiny constant).
-    means : ndarray of shape (K, D)
-    covariances : ndarray
-        ``full`` (K, D, D), ``tied`` (D, D), ``diag`` (K, D), ``spherical`` (K,): the
-        maximum-likelihood (divide by ``n_k``, not ``n_k - 1``) estimates plus ``reg_covar``.
-    """
-    nk = resp.sum(axis=0) + NK_EPS
-    means = (resp.T @ X) / nk[:, None]
-    n_components, n_features = means.shape
-    diagonal = covariance_type in ("diag", "spherical")
-    # Centred products, never E[x x^T] - mu mu^T, which cancels badly when the data sit far
-    # from the origin relative to their spread; chunked so no temporary is as large as X.
-    scatter = np.zeros(
-        (n_components, n_features) if diagonal else (n_components, n_features, n_features)
-    )
-    for part in chunks(X.shape[0], 8192):
-        for k in range(n_components):
-            diff = X[part] - means[k]
-            r = resp[part, k]
-            scatter[k] += r @ np.square(diff) if diagonal else (r * diff.T) @ diff
-    idx = np.arange(n_features)
-    if covariance_type == "full":
-        covariances = scatter / nk[:, None, None]
-        covariances[:, idx, idx] += reg_covar
-        # The product is symmetric only up to rounding; make it exactly so (users test it).
-        return nk, means, (covariances + np.swapaxes(covariances, 1, 2)) / 2
-    if covariance_type == "tied":
-        covariance = scatter.sum(axis=0) / nk.sum()
-        covariance[idx, idx] += reg_covar
-        return nk, means, (covariance + covariance.T) / 2
-    variances = scatter / nk[:, None] + reg_covar
-    if covariance_type == "spherical":
-        return nk, means, variances.mean(axis=1)
-    return nk, means, variances
+    def n_covariance_parameters(self, n_components, n_features):
+        return n_components * n_features
+
+    def log_det_cholesky(self, precisions_cholesky, n_features):
+        return np.log(precisions_cholesky).sum(axis=1)
+
+    def _variances(self, covariances, n_components, n_features):
+        return np.broadcast_to(covariances, (n_components, n_features))
+
+    def covariances_from_variances(self, variances):
+        return variances
+
+    def _from_data_covariance(self, covariance):
+        return np.diagonal(covariance).copy()
+
+    def unpack(self, coordinates, n_components, n_features):
+        return np.exp(coordinates).reshape(n_components, n_features)
+
+    def _sd(self, covariances):
+        return np.sqrt(covariances)
 
 
-def data_covariance(X: np.ndarray, reg_covar: float, covariance_type: str) -> np.ndarray:
-    """Covariance of all of ``X`` (one component's worth) in the shape of one component.
+class SphericalCovariance(DiagonalCovariance):
+    """``spherical``: one variance per component, the same for every feature, (K,)."""
 
-    Returns ``(D, D)`` for ``full``/``tied``, ``(D,)`` for ``diag``, a 0-d array for
-    ``spherical``; maximum-likelihood scaling plus ``reg_covar`` on the diagonal. Used for
-    the lecture's start (every variance the overall variance) and to re-seed a collapsed
-    component. Chunked: no temporary is as large as ``X``.
-    """
-    mean = X.mean(axis=0)
-    n_features = X.shape[1]
-    scatter = np.zeros((n_features, n_features))
-    for part in chunks(X.shape[0], 8192):
-        diff = X[part] - mean
-        scatter += diff.T @ diff
-    return covariance_from_scatter(scatter, X.shape[0], reg_covar, covariance_type)
+    name = "spherical"
+    shape_text = "(n_components,)"
 
+    def shape(self, n_components, n_features):
+        return (n_components,)
 
-def covariance_from_scatter(
-    scatter: np.ndarray, n_samples: int, reg_covar: float, covariance_type: str
-) -> np.ndarray:
-    """The data covariance in one component's shape from the scatter about the mean (D, D).
+    def n_covariance_parameters(self, n_components, n_features):
+        return n_components
 
-    See :func:`data_covariance` for the shapes.
-    """
-    n_features = scatter.shape[0]
-    covariance = scatter / n_samples
-    covariance = (covariance + covariance.T) / 2
-    covariance[np.arange(n_features), np.arange(n_features)] += reg_covar
-    if covariance_type in ("full", "tied"):
-        return covariance
-    variances = np.diagonal(covariance).copy()
-    return variances if covariance_type == "diag" else variances.mean()
+    def log_det_cholesky(self, precisions_cholesky, n_features):
+        return n_features * np.log(precisions_cholesky)
 
+    def _variances(self, covariances, n_components, n_features):
+        return np.broadcast_to(covariances[:, None], (n_components, n_features))
 
-def covariance_cholesky(covariances: np.ndarray, covariance_type: str) -> np.ndarray:
-    """Lower Cholesky factor ``L`` (``Sigma = L L^T``) per component, for sampling.
+    def covariances_from_variances(self, variances):
+        return variances.mean(axis=1)
 
-    Returns ``(K, D, D)`` for ``full``, ``(D, D)`` for ``tied``, and the standard
-    deviations ``(K, D)`` / ``(K,)`` for ``diag`` / ``spherical``.
-    """
-    if covariance_type in ("full", "tied"):
-        return np.linalg.cholesky(covariances)
-    return np.sqrt(covariances)
+    def _from_data_covariance(self, covariance):
+        return np.diagonal(covariance).copy().mean()
+
+    def unpack(self, coordinates, n_components, n_features):
+        return np.exp(coordinates)
+
+    def _sd(self, covariances):
+        return np.sqrt(covariances)[:, None]
+
+    def _score_coordinates(self, per_feature):
+        return per_feature.sum(axis=1)
 
 
-def n_parameters(covariance_type: str, n_components: int, n_features: int) -> int:
-    """Number of free parameters of a ``K``-component, ``D``-feature Gaussian mixture.
+#: ``covariance_type`` -> its :class:`CovarianceType`.
+COVARIANCES: dict[str, CovarianceType] = {
+    kind.name: kind
+    for kind in (FullCovariance(), TiedCovariance(), DiagCovariance(), SphericalCovariance())
+}
 
-    ``K - 1`` weights (they sum to one), ``K D`` means, and the covariance entries:
-    ``K D (D + 1) / 2`` (full), ``D (D + 1) / 2`` (tied), ``K D`` (diag), ``K`` (spherical).
-    """
-    covariance_parameters = {
-        "full": n_components * n_features * (n_features + 1) // 2,
-        "tied": n_features * (n_features + 1) // 2,
-        "diag": n_components * n_features,
-        "spherical": n_components,
-    }[covariance_type]
-    return n_components - 1 + n_components * n_features + covariance_parameters
+
+def covariance_kind(covariance_type: Any, name: str = "covariance_type") -> CovarianceType:
+    """The :class:`CovarianceType` named ``covariance_type``; a ValueError names ``name``."""
+    return COVARIANCES[check_choice(covariance_type, name, COVARIANCES)]

@@ -4,8 +4,8 @@ Every pass of the EM loop maps a function over the blocks of rows of ``X`` (each
 holds all features) and reduces the small results (``K x D x D`` at most) on the client,
 in block order, so the fit never gathers ``X``. With a ``dask.distributed`` client active
 the blocks run on its workers; otherwise on Dask's default scheduler. The block function
-is the in-memory one (:meth:`em._stats.Plan.chunk_statistics`, via
-:func:`em._stats.e_step`), so the two agree to rounding.
+is the in-memory one (:meth:`._stats.Plan.chunk_statistics`, via
+:func:`._stats.e_step`), so the two agree to rounding.
 
 Needs the optional dependency ``dask[array]`` (``pip install 'em-vs-bayes[dask]'``).
 """
@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from . import _stats
-from ._covariance import covariance_from_scatter
+from ._covariance import CovarianceType
 
 
 def _blocks(X) -> tuple[list, np.ndarray]:
@@ -129,7 +129,7 @@ class DaskData:
         indices = int(indices) if np.ndim(indices) == 0 else np.asarray(indices)
         return np.asarray(self.X[indices].compute())
 
-    def covariance(self, reg_covar: float, covariance_type: str) -> np.ndarray:
+    def covariance(self, reg_covar: float, covariance: CovarianceType) -> np.ndarray:
         mean = np.asarray(self.X.mean(axis=0).compute())
         scatter = _map_reduce(self.X, _scatter_block, np.add, mean)
-        return covariance_from_scatter(scatter, self.n_samples, reg_covar, covariance_type)
+        return covariance.from_data_scatter(scatter, self.n_samples, reg_covar)

@@ -1,4 +1,4 @@
-"""Where a fit's data live: a NumPy array in memory, or a Dask array (:mod:`em._dask`).
+"""Where a fit's data live: a NumPy array in memory, or a Dask array (:mod:`._dask`).
 
 The EM loop touches the data only through these few passes, each of which reduces the
 samples to something of size ``K x D x D`` at most, so both kinds of data run the same
@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from . import _covariance as g
 from . import _stats
+from ._covariance import CovarianceType
 
 
 class InMemory:
@@ -36,8 +36,9 @@ class InMemory:
     def rows(self, indices: np.ndarray) -> np.ndarray:
         return self.X[indices]
 
-    def covariance(self, reg_covar: float, covariance_type: str) -> np.ndarray:
-        return g.data_covariance(self.X, reg_covar, covariance_type)
+    def covariance(self, reg_covar: float, covariance: CovarianceType) -> np.ndarray:
+        """Covariance of all the data in one component's shape (see ``from_data_scatter``)."""
+        return covariance.from_data_scatter(_stats.data_scatter(self.X), self.n_samples, reg_covar)
 
 
 def is_dask_array(X: Any) -> bool:
@@ -46,7 +47,7 @@ def is_dask_array(X: Any) -> bool:
 
 
 def fit_data(X: Any, min_samples: int, min_samples_reason: str):
-    """The data of a fit: :class:`InMemory` or :class:`em._dask.DaskData`, validated."""
+    """The data of a fit: :class:`InMemory` or :class:`._dask.DaskData`, validated."""
     if is_dask_array(X):
         from ._dask import DaskData
 

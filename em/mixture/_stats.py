@@ -5,7 +5,7 @@ the weighted first moment and the weighted second moment (or what the covariance
 needs of it). So the E-step walks over ``X`` in chunks of bounded size
 (:mod:`em._chunks`) and adds up the statistics of each chunk: nothing of size ``N`` is
 allocated, and the same chunk function serves a NumPy array in memory and the blocks of a
-Dask array (:mod:`em._dask`). Hard EM is the same pass with one-hot responsibilities.
+Dask array (:mod:`._dask`). Hard EM is the same pass with one-hot responsibilities.
 
 A :class:`Plan` holds one iteration's constants; there are two kinds, so that every step
 is a matrix product over all components at once (no Python loop over components):
@@ -31,7 +31,30 @@ from typing import NamedTuple
 import numpy as np
 
 from .._chunks import chunk_size, chunks
-from ._covariance import log_det_cholesky
+from ._covariance import CovarianceType
+
+# Added to every n_k before dividing (as scikit-learn does) so an empty component yields a
+# finite mean instead of 0/0; far below anything that changes a non-empty component.
+NK_EPS = 10 * np.finfo(np.float64).eps
+
+
+class MixtureParameters(NamedTuple):
+    """Parameters of a Gaussian mixture.
+
+    Attributes
+    ----------
+    weights : ndarray of shape (K,)
+    means : ndarray of shape (K, D)
+    covariances : ndarray
+        ``full`` (K, D, D), ``tied`` (D, D), ``diag`` (K, D), ``spherical`` (K,).
+    precisions_cholesky : ndarray
+        Same shape as ``covariances`` (see :mod:`._covariance`).
+    """
+
+    weights: np.ndarray
+    means: np.ndarray
+    covariances: np.ndarray
+    precisions_cholesky: np.ndarray
 
 
 class Statistics(NamedTuple):
@@ -88,12 +111,12 @@ def combine(a: Statistics, b: Statistics) -> Statistics:
 class Plan:
     """The E-step and M-step of one iteration, with their constants computed once.
 
-    Subclasses: :class:`WhitenedPlan` (``full``, ``tied``) and :class:`DiagonalPlan`
-    (``diag``, ``spherical``); :func:`plan` picks one. A plan holds only small arrays
+    Subclasses: :class:`WhitenedPlan` (matrix covariances) and :class:`DiagonalPlan`
+    (variances only); :func:`plan` picks one. A plan holds only small arrays
     (``K x D x D`` at most), so it is cheap to send to Dask workers.
     """
 
-    covariance_type: str
+    covariance: CovarianceType
     n_components: int
     n_features: int
     log_norm: np.ndarray  # (K, 1): log w_k + log det U_k - D/2 log(2 pi)
@@ -157,21 +180,21 @@ class WhitenedPlan(Plan):
     loop over components. ``tied`` whitens once and subtracts each ``U^T mu_k``.
     """
 
-    def __init__(self, weights, means, precisions_cholesky, covariances, covariance_type):
+    def __init__(self, weights, means, precisions_cholesky, covariances, covariance):
         K, D = means.shape
-        self.covariance_type, self.n_components, self.n_features = covariance_type, K, D
+        self.covariance, self.n_components, self.n_features = covariance, K, D
         self.buffer_rows = K * (D + 1)
         self.means = means
-        self.log_norm = _log_norm(weights, precisions_cholesky, covariance_type, D)
+        self.log_norm = _log_norm(weights, precisions_cholesky, covariance, D)
         self.chol = np.broadcast_to(np.linalg.cholesky(covariances), (K, D, D))
-        if covariance_type == "full":
+        if covariance.shared:
+            self.affine = np.concatenate([precisions_cholesky.T, np.zeros((D, 1))], axis=1)
+            self.offsets = (means @ precisions_cholesky)[:, :, None]  # U^T mu_k, (K, D, 1)
+        else:
             Ut = np.swapaxes(precisions_cholesky, 1, 2)  # U_k^T, (K, D, D)
             shift = -np.einsum("kij,kj->ki", Ut, means)[:, :, None]
             self.affine = np.concatenate([Ut, shift], axis=2).reshape(K * D, D + 1)
             self.offsets = None
-        else:
-            self.affine = np.concatenate([precisions_cholesky.T, np.zeros((D, 1))], axis=1)
-            self.offsets = (means @ precisions_cholesky)[:, :, None]  # U^T mu_k, (K, D, 1)
 
     def _whiten(self, X: np.ndarray) -> np.ndarray:
         """``y = U_k^T (x - mu_k)`` for every component; (b, D) -> (K, D, b)."""
@@ -210,13 +233,7 @@ class WhitenedPlan(Plan):
         step = np.einsum("kij,kj->ki", L, stats.s1) / nk[:, None]
         scatter = L @ stats.s2 @ np.swapaxes(L, 1, 2)
         scatter -= nk[:, None, None] * (step[:, :, None] * step[:, None, :])
-        if self.covariance_type == "full":
-            covariances = scatter / nk[:, None, None]
-        else:
-            covariances = scatter.sum(axis=0) / nk.sum()
-        covariances = (covariances + np.swapaxes(covariances, -1, -2)) / 2
-        idx = np.arange(self.n_features)
-        covariances[..., idx, idx] += reg_covar
+        covariances = self.covariance.covariances_from_scatter(scatter, nk, reg_covar)
         return nk, self.means + step, covariances
 
 
@@ -232,14 +249,14 @@ class DiagonalPlan(Plan):
     first): each product then reads contiguous memory, and no transposed copy is made.
     """
 
-    def __init__(self, weights, means, precisions_cholesky, covariances, covariance_type):
+    def __init__(self, weights, means, precisions_cholesky, covariances, covariance):
         K, D = means.shape
-        self.covariance_type, self.n_components, self.n_features = covariance_type, K, D
+        self.covariance, self.n_components, self.n_features = covariance, K, D
         self.buffer_rows = 2 * D + K
         self.center = weights @ means
         self.offsets = means - self.center  # m_k, (K, D)
         precisions = np.broadcast_to(precisions_cholesky.reshape(K, -1) ** 2, (K, D))
-        self.log_norm = _log_norm(weights, precisions_cholesky, covariance_type, D) - 0.5 * (
+        self.log_norm = _log_norm(weights, precisions_cholesky, covariance, D) - 0.5 * (
             precisions * self.offsets**2
         ).sum(axis=1, keepdims=True)
         self.square_coef = -0.5 * precisions  # (K, D)
@@ -273,14 +290,13 @@ class DiagonalPlan(Plan):
         nk = (stats.nk + nk_eps)[:, None]
         mean_from_center = stats.s1 / nk
         variances = stats.s2 / nk - mean_from_center**2 + reg_covar
-        if self.covariance_type == "spherical":
-            variances = variances.mean(axis=1)
+        variances = self.covariance.covariances_from_variances(variances)
         return nk[:, 0], self.center + mean_from_center, variances
 
 
-def _log_norm(weights, precisions_cholesky, covariance_type, n_features) -> np.ndarray:
+def _log_norm(weights, precisions_cholesky, covariance, n_features) -> np.ndarray:
     """``log w_k + log det U_k - D/2 log(2 pi)``, shape (K, 1)."""
-    log_det = log_det_cholesky(precisions_cholesky, covariance_type, n_features)
+    log_det = covariance.log_det_cholesky(precisions_cholesky, n_features)
     value = np.log(weights) + log_det - 0.5 * n_features * math.log(2 * math.pi)
     return value.reshape(-1, 1)
 
@@ -290,7 +306,7 @@ def plan(
     means: np.ndarray,
     precisions_cholesky: np.ndarray,
     covariances: np.ndarray,
-    covariance_type: str,
+    covariance: CovarianceType,
 ) -> Plan:
     """The plan of an iteration at the given parameters.
 
@@ -299,11 +315,19 @@ def plan(
     weights : ndarray of shape (K,)
     means : ndarray of shape (K, D)
     precisions_cholesky, covariances : ndarray
-        ``full`` (K, D, D), ``tied`` (D, D), ``diag`` (K, D), ``spherical`` (K,).
-    covariance_type : {"full", "tied", "diag", "spherical"}
+        In the shape of ``covariance``.
+    covariance : CovarianceType
+        From :data:`._covariance.COVARIANCES`.
     """
-    cls = WhitenedPlan if covariance_type in ("full", "tied") else DiagonalPlan
-    return cls(weights, means, precisions_cholesky, covariances, covariance_type)
+    cls = DiagonalPlan if covariance.diagonal else WhitenedPlan
+    return cls(weights, means, precisions_cholesky, covariances, covariance)
+
+
+def plan_at(params: MixtureParameters, covariance: CovarianceType) -> Plan:
+    """:func:`plan` at ``params``."""
+    return plan(
+        params.weights, params.means, params.precisions_cholesky, params.covariances, covariance
+    )
 
 
 def _parts(X: np.ndarray, plan: Plan) -> Iterator[slice]:
@@ -365,3 +389,73 @@ def worst_samples(X: np.ndarray, plan: Plan, count: int) -> np.ndarray:
         keep = np.lexsort((indices, values))[:count]
         values, indices = values[keep], indices[keep]
     return indices
+
+
+def logsumexp_rows(a: np.ndarray) -> np.ndarray:
+    """``log(sum(exp(a), axis=1))`` without overflow; shape (N, K) -> (N,).
+
+    Rows are finite here (weights are positive, parameters finite), so the row maximum is
+    a safe shift and we skip the generality (and cost) of ``scipy.special.logsumexp``.
+    """
+    top = a.max(axis=1)
+    return top + np.log(np.exp(a - top[:, None]).sum(axis=1))
+
+
+def estimate_from_responsibilities(
+    X: np.ndarray, resp: np.ndarray, reg_covar: float, covariance: CovarianceType
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The M-step from responsibilities: weighted counts, means and covariances.
+
+    The reference form (two passes: means, then scatter about them), used where
+    responsibilities exist as an array (a starting partition); the EM loop uses the
+    one-pass statistics of :meth:`Plan.m_step` instead.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, D)
+    resp : ndarray of shape (N, K)
+        Responsibilities (soft EM) or one-hot labels (hard EM); rows sum to one.
+    reg_covar : float
+        Added to the diagonal of every covariance (the variance floor).
+    covariance : CovarianceType
+
+    Returns
+    -------
+    nk : ndarray of shape (K,)
+        Effective number of samples per component, ``sum_n r_nk`` (plus a tiny constant).
+    means : ndarray of shape (K, D)
+    covariances : ndarray
+        In the shape of ``covariance``: the maximum-likelihood (divide by ``n_k``, not
+        ``n_k - 1``) estimates plus ``reg_covar``.
+    """
+    nk = resp.sum(axis=0) + NK_EPS
+    means = (resp.T @ X) / nk[:, None]
+    n_components, n_features = means.shape
+    diagonal = covariance.diagonal
+    # Centred products, never E[x x^T] - mu mu^T, which cancels badly when the data sit far
+    # from the origin relative to their spread; chunked so no temporary is as large as X.
+    scatter = np.zeros(
+        (n_components, n_features) if diagonal else (n_components, n_features, n_features)
+    )
+    for part in chunks(X.shape[0], 8192):
+        for k in range(n_components):
+            diff = X[part] - means[k]
+            r = resp[part, k]
+            scatter[k] += r @ np.square(diff) if diagonal else (r * diff.T) @ diff
+    if diagonal:
+        return nk, means, covariance.covariances_from_variances(scatter / nk[:, None] + reg_covar)
+    return nk, means, covariance.covariances_from_scatter(scatter, nk, reg_covar)
+
+
+def data_scatter(X: np.ndarray) -> np.ndarray:
+    """Scatter of all of ``X`` about its mean, ``sum_n (x_n - m)(x_n - m)^T``; shape (D, D).
+
+    Chunked: no temporary is as large as ``X``.
+    """
+    mean = X.mean(axis=0)
+    n_features = X.shape[1]
+    scatter = np.zeros((n_features, n_features))
+    for part in chunks(X.shape[0], 8192):
+        diff = X[part] - mean
+        scatter += diff.T @ diff
+    return scatter

@@ -2,7 +2,7 @@
 
 ``compare`` evaluates the log-likelihood at points that no estimator fitted (the posterior
 mean, the truth); this is the public door to the one log-density implementation that the
-estimators use (:mod:`em._gaussian`).
+estimators use (:mod:`._stats`).
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_array, check_choice
-from . import _covariance as g
+from .._validation import check_array
 from . import _stats
+from ._covariance import covariance_kind
 
 __all__ = ["mixture_log_joint", "mixture_log_likelihood"]
 
@@ -38,28 +38,28 @@ def mixture_log_joint(
     -------
     ndarray of shape (N, K)
     """
-    covariance_type = check_choice(covariance_type, "covariance_type", g.COVARIANCE_TYPES)
+    covariance = covariance_kind(covariance_type)
     X = check_array(X, "X")
     weights = check_array(weights, "weights").ravel()
     if (weights <= 0).any():
         raise ValueError(f"weights must be positive; got {weights}")
     means = check_array(means, "means")
     covariances = np.asarray(covariances, dtype=np.float64)
-    expected = g.covariance_shape(covariance_type, *means.shape)
+    expected = covariance.shape(*means.shape)
     if covariances.shape != expected or weights.shape != (means.shape[0],):
         raise ValueError(
             f"weights, means and covariances must have shapes ({means.shape[0]},), "
             f"{means.shape} and {expected} for covariance_type={covariance_type!r}; got "
             f"{weights.shape}, {means.shape} and {covariances.shape}"
         )
-    precisions_cholesky, singular = g.compute_precision_cholesky(covariances, covariance_type)
+    precisions_cholesky, singular = covariance.precision_cholesky(covariances)
     if singular.any():
         raise ValueError(
             f"covariances of component(s) {np.flatnonzero(singular).tolist()} are not "
             "symmetric positive definite; only SPD covariances are accepted"
         )
     return _stats.log_joint(
-        X, _stats.plan(weights, means, precisions_cholesky, covariances, covariance_type)
+        X, _stats.plan(weights, means, precisions_cholesky, covariances, covariance)
     )
 
 
@@ -71,5 +71,7 @@ def mixture_log_likelihood(
     Parameters are those of :func:`mixture_log_joint`.
     """
     return float(
-        g.logsumexp_rows(mixture_log_joint(X, weights, means, covariances, covariance_type)).sum()
+        _stats.logsumexp_rows(
+            mixture_log_joint(X, weights, means, covariances, covariance_type)
+        ).sum()
     )

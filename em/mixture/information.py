@@ -37,8 +37,8 @@ import numpy as np
 from .._validation import check_array, check_level
 from ..exceptions import SingularInformationWarning
 from ..inference import InferenceTable, wald_table
-from . import _covariance as g
 from . import _stats
+from ._covariance import CovarianceType, covariance_kind
 
 METHOD = "observed-information"
 # Scaled information eigenvalues below this fraction of the largest count as zero: the
@@ -84,13 +84,13 @@ def mixture_inference(estimator: Any, X: Any, *, level: float = 0.95) -> Inferen
     weights = np.asarray(estimator.weights_, float)
     means = np.asarray(estimator.means_, float)
     covariances = np.asarray(estimator.covariances_, float)
-    covariance_type = estimator.covariance_type
+    covariance = covariance_kind(estimator.covariance_type)
     n_components, n_features = means.shape
     X = check_array(X, "X")
     if X.shape[1] != n_features:
         raise ValueError(f"X has {X.shape[1]} features but the mixture has {n_features}")
 
-    model = _Parametrisation(covariance_type, n_components, n_features)
+    model = _Parametrisation(covariance, n_components, n_features)
     theta = model.pack(weights, means, covariances)
     steps = _STEP * model.scales(covariances)
     hessian = np.empty((theta.size, theta.size))
@@ -169,34 +169,22 @@ def _delta_method(information: np.ndarray, jacobian: np.ndarray):
 
 
 class _Parametrisation:
-    """The unconstrained coordinates ``theta`` of a Gaussian mixture and the analytic score."""
+    """The unconstrained coordinates ``theta`` of a Gaussian mixture and the analytic score.
 
-    def __init__(self, covariance_type: str, n_components: int, n_features: int):
-        if covariance_type not in g.COVARIANCE_TYPES:
-            raise ValueError(
-                f"covariance_type={covariance_type!r} is not supported; accepted: "
-                f"{', '.join(map(repr, g.COVARIANCE_TYPES))}"
-            )
-        self.covariance_type = covariance_type
+    ``theta`` is the ``K - 1`` weight log-ratios, the means, then the covariance
+    coordinates of the covariance type (:meth:`CovarianceType.pack`).
+    """
+
+    def __init__(self, covariance: CovarianceType, n_components: int, n_features: int):
+        self.covariance = covariance
         self.K = n_components
         self.D = n_features
-        self.tril = np.tril_indices(n_features)
-        self.on_diagonal = self.tril[0] == self.tril[1]
 
     # -------------------------------------------------------------- packing
 
     def pack(self, weights, means, covariances) -> np.ndarray:
         eta = np.log(weights[:-1]) - np.log(weights[-1])
-        ct = self.covariance_type
-        if ct in ("full", "tied"):
-            stack = covariances[None] if ct == "tied" else covariances
-            chol = np.linalg.cholesky(stack)
-            entries = chol[:, self.tril[0], self.tril[1]]
-            entries[:, self.on_diagonal] = np.log(entries[:, self.on_diagonal])
-            cov_params = entries.ravel()
-        else:
-            cov_params = np.log(covariances).ravel()
-        return np.concatenate([eta, means.ravel(), cov_params])
+        return np.concatenate([eta, means.ravel(), self.covariance.pack(covariances)])
 
     def unpack(self, theta: np.ndarray):
         """``(weights (K,), means (K, D), covariances)``; complex-safe (no abs, no max)."""
@@ -206,36 +194,13 @@ class _Parametrisation:
         expo = np.exp(eta - np.max(eta.real))
         weights = expo / expo.sum()
         means = theta[K - 1 : K - 1 + K * D].reshape(K, D)
-        rest = theta[K - 1 + K * D :]
-        ct = self.covariance_type
-        if ct in ("full", "tied"):
-            entries = rest.reshape(-1, self.tril[0].size).copy()
-            entries[:, self.on_diagonal] = np.exp(entries[:, self.on_diagonal])
-            chol = np.zeros((entries.shape[0], D, D), dtype=theta.dtype)
-            chol[:, self.tril[0], self.tril[1]] = entries
-            covariances = chol @ np.swapaxes(chol, 1, 2)  # transpose, not conjugate
-            return weights, means, covariances[0] if ct == "tied" else covariances
-        covariances = np.exp(rest)
-        return weights, means, covariances.reshape(K, D) if ct == "diag" else covariances
+        covariances = self.covariance.unpack(theta[K - 1 + K * D :], K, D)
+        return weights, means, covariances
 
     def scales(self, covariances: np.ndarray) -> np.ndarray:
         """Natural scale of each coordinate, for the finite-difference steps."""
-        K, D = self.K, self.D
-        ct = self.covariance_type
-        if ct == "full":
-            sd = np.sqrt(np.diagonal(covariances, axis1=1, axis2=2))
-        elif ct == "tied":
-            sd = np.broadcast_to(np.sqrt(np.diag(covariances)), (K, D))
-        elif ct == "diag":
-            sd = np.sqrt(covariances)
-        else:
-            sd = np.broadcast_to(np.sqrt(covariances)[:, None], (K, D))
-        if ct in ("full", "tied"):
-            stack = sd[:1] if ct == "tied" else sd
-            cov_scales = np.where(self.on_diagonal, 1.0, stack[:, self.tril[0]]).ravel()
-        else:
-            cov_scales = np.ones(K * D if ct == "diag" else K)
-        return np.concatenate([np.ones(K - 1), sd.ravel(), cov_scales])
+        sd, cov_scales = self.covariance.scales(covariances, self.K, self.D)
+        return np.concatenate([np.ones(self.K - 1), sd.ravel(), cov_scales])
 
     def names(self, covariance_shape: tuple[int, ...]) -> list[str]:
         shapes = (
@@ -268,44 +233,19 @@ class _Parametrisation:
         the complete-data scores of each component.
         """
         weights, means, covariances = self.unpack(theta)
-        ct = self.covariance_type
-        prec_chol, singular = g.compute_precision_cholesky(covariances, ct)
+        covariance = self.covariance
+        prec_chol, singular = covariance.precision_cholesky(covariances)
         if singular.any():
             raise ValueError("mixture_inference: a covariance is singular at the fitted values")
-        log_joint = _stats.log_joint(X, _stats.plan(weights, means, prec_chol, covariances, ct))
-        resp = np.exp(log_joint - g.logsumexp_rows(log_joint)[:, None])  # (N, K)
+        log_joint = _stats.log_joint(
+            X, _stats.plan(weights, means, prec_chol, covariances, covariance)
+        )
+        resp = np.exp(log_joint - _stats.logsumexp_rows(log_joint)[:, None])  # (N, K)
         nk = resp.sum(axis=0)
         score_eta = (nk - len(X) * weights)[:-1]
-
-        K, D = self.K, self.D
         weighted_sum = resp.T @ X  # (K, D)
         residual_sum = weighted_sum - nk[:, None] * means  # sum_n r_nk (x_n - mu_k)
-        if ct in ("full", "tied"):
-            precisions = prec_chol @ np.swapaxes(prec_chol, -1, -2)  # U U^T
-            if ct == "tied":
-                precisions = np.broadcast_to(precisions, (K, D, D))
-            score_means = np.einsum("kij,kj->ki", precisions, residual_sum)
-            # G_k = 1/2 (P S_k P - n_k P), S_k the weighted scatter about mu_k.
-            grads = np.empty((K, D, D))
-            for k in range(K):
-                diff = X - means[k]
-                scatter = (resp[:, k] * diff.T) @ diff
-                P = precisions[k]
-                grads[k] = 0.5 * (P @ scatter @ P - nk[k] * P)
-            chols = np.linalg.cholesky(covariances[None] if ct == "tied" else covariances)
-            if ct == "tied":
-                grads = grads.sum(axis=0, keepdims=True)
-            # d/dL tr(G L L^T) = 2 G L; the log-diagonal picks up a factor L_ii.
-            dL = 2 * grads @ chols
-            entries = dL[:, self.tril[0], self.tril[1]]
-            diag_chol = chols[:, self.tril[0], self.tril[1]][:, self.on_diagonal]
-            entries[:, self.on_diagonal] *= diag_chol
-            score_cov = entries.ravel()
-        else:
-            variances = covariances[:, None] if ct == "spherical" else covariances
-            variances = np.broadcast_to(variances, (K, D))
-            score_means = residual_sum / variances
-            squares = np.stack([resp[:, k] @ np.square(X - means[k]) for k in range(K)])  # (K, D)
-            per_feature = 0.5 * (squares / variances - nk[:, None])
-            score_cov = (per_feature.sum(axis=1) if ct == "spherical" else per_feature).ravel()
+        score_means, score_cov = covariance.score(
+            X, resp, nk, means, covariances, prec_chol, residual_sum
+        )
         return np.concatenate([score_eta, score_means.ravel(), score_cov])

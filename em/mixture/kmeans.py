@@ -17,8 +17,8 @@ from .._base import BaseEstimator
 from .._chunks import chunk_size, chunks
 from .._validation import check_array, check_float, check_int, check_random_state
 from ..exceptions import ConvergenceWarning, DegenerateComponentWarning
-from ._covariance import data_covariance
 from ._seeding import kmeans_plusplus, one_hot, squared_distances
+from ._stats import data_scatter
 
 _INITS = ("k-means++", "random")
 
@@ -70,7 +70,7 @@ def lloyd(X: np.ndarray, centers: np.ndarray, *, max_iter: int, tol: float) -> L
     LloydResult
     """
     # Mean per-feature variance, by chunks (np.var would make a temporary as large as X).
-    threshold = tol * float(np.mean(data_covariance(X, 0.0, "diag")))
+    threshold = tol * float(np.mean(np.diagonal(data_scatter(X)) / X.shape[0]))
     n_clusters = centers.shape[0]
     centers = centers.copy()
     previous = None
