@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from . import _stats
+from ._assignment import Assignment
 from ._covariance import CovarianceType
 
 
@@ -101,8 +102,8 @@ class DaskData:
             )
         self.largest_abs = max(float(high), -float(low))
 
-    def e_step(self, plan: _stats.Plan, hard: bool) -> _stats.Statistics:
-        return _map_reduce(self.X, _stats.e_step, _stats.combine, plan, hard)
+    def e_step(self, plan: _stats.Plan, assignment: Assignment) -> _stats.Statistics:
+        return _map_reduce(self.X, _stats.e_step, _stats.combine, plan, assignment)
 
     def log_likelihood(self, plan: _stats.Plan) -> float:
         return float(_map_reduce(self.X, _stats.log_likelihood, lambda a, b: a + b, plan))

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from . import _stats
+from ._assignment import Assignment
 from ._covariance import CovarianceType
 
 
@@ -24,8 +25,8 @@ class InMemory:
         # max |x| by two reductions: np.abs(X) would be a temporary as large as X.
         self.largest_abs = max(float(X.max()), -float(X.min()))
 
-    def e_step(self, plan: _stats.Plan, hard: bool) -> _stats.Statistics:
-        return _stats.e_step(self.X, plan, hard)
+    def e_step(self, plan: _stats.Plan, assignment: Assignment) -> _stats.Statistics:
+        return _stats.e_step(self.X, plan, assignment)
 
     def log_likelihood(self, plan: _stats.Plan) -> float:
         return _stats.log_likelihood(self.X, plan)

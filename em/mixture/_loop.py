@@ -1,10 +1,11 @@
 """The EM loop shared by soft EM (:class:`~em.GaussianMixtureEM`) and hard EM
 (:class:`~em.ClassificationEM`).
 
-The base class owns validation, initialisation, the loop, the stopping rule, collapse
-handling and every method of a fitted mixture (``predict``, ``score``, ``bic``, ``sample``,
-...). A subclass supplies only its E-step: how the current parameters turn into the
-responsibilities the (shared) M-step consumes.
+The base class owns validation, the loop, the stopping rule and every method of a fitted
+mixture (``predict``, ``score``, ``bic``, ``sample``, ...); the starts live in
+:mod:`._init`, the M-step with its collapse handling in :mod:`._collapse`. A subclass
+supplies only its assignment strategy (:mod:`._assignment`): how the E-step turns the
+current parameters into the responsibilities the (shared) M-step consumes.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from .._validation import (
 )
 from ..exceptions import ConvergenceWarning
 from . import _stats
+from ._assignment import SOFT, Assignment
 from ._collapse import FitContext
 from ._covariance import COVARIANCES, CovarianceType, covariance_kind
 from ._data import fit_data
@@ -49,10 +51,8 @@ class BaseMixtureEM(BaseEstimator):
     ``K x D x D`` statistics, not for ``N x K`` responsibilities.
     """
 
-    # Hard (classification) EM: samples count wholly for their most probable component.
-    _hard: bool = False
-    # Name of the fitted attribute recording the objective (None: it is the log-likelihood).
-    _objective_history_attribute: str | None = None
+    # How the E-step assigns samples to components: what makes the EM variant.
+    _assignment: Assignment = SOFT
 
     def __init__(
         self,
@@ -143,12 +143,12 @@ class BaseMixtureEM(BaseEstimator):
         converged = False
         for _ in range(max_iter):
             plan = ctx.plan(params)
-            stats = ctx.data.e_step(plan, self._hard)
+            stats = ctx.data.e_step(plan, self._assignment)
             history.append(stats.log_likelihood)
             objective_history.append(stats.objective)
             params, reseeded = ctx.m_step(stats, plan)
-            # Hard EM: a repeated assignment makes this M-step repeat the last one exactly.
-            fixed_point = stats.digest is not None and stats.digest == previous_digest
+            # E.g. hard EM: a repeated assignment makes this M-step repeat the last one exactly.
+            fixed_point = self._assignment.at_fixed_point(stats.digest, previous_digest)
             change = (stats.objective - previous_objective) / n_samples
             if not reseeded and (abs(change) < tol or fixed_point):
                 converged = True
@@ -175,8 +175,6 @@ class BaseMixtureEM(BaseEstimator):
         self.stop_reason_ = "converged" if best.converged else "max_iter"
         self.log_likelihood_ = best.log_likelihood
         self.log_likelihood_history_ = best.history
-        if self._objective_history_attribute is not None:
-            setattr(self, self._objective_history_attribute, best.objective_history)
         self.init_log_likelihoods_ = np.array([run.log_likelihood for run in runs])
         self.n_features_in_ = data.n_features
 

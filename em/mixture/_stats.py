@@ -5,7 +5,8 @@ the weighted first moment and the weighted second moment (or what the covariance
 needs of it). So the E-step walks over ``X`` in chunks of bounded size
 (:mod:`em._chunks`) and adds up the statistics of each chunk: nothing of size ``N`` is
 allocated, and the same chunk function serves a NumPy array in memory and the blocks of a
-Dask array (:mod:`._dask`). Hard EM is the same pass with one-hot responsibilities.
+Dask array (:mod:`._dask`). Hard EM is the same pass with one-hot responsibilities: how
+the log joint becomes responsibilities is the assignment strategy of :mod:`._assignment`.
 
 A :class:`Plan` holds one iteration's constants; there are two kinds, so that every step
 is a matrix product over all components at once (no Python loop over components):
@@ -31,6 +32,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .._chunks import chunk_size, chunks
+from ._assignment import SOFT, Assignment
 from ._covariance import CovarianceType
 
 # Added to every n_k before dividing (as scikit-learn does) so an empty component yields a
@@ -78,8 +80,9 @@ class Statistics(NamedTuple):
         What the EM variant increases: the log-likelihood (soft EM) or the
         classification log-likelihood ``sum_n log(w_z N(x_n | theta_z))`` (hard EM).
     digest : bytes or None
-        Hard EM: a hash of the labels of the pass, in sample order (two passes with equal
-        digests assigned every sample alike); None for soft EM.
+        A hash of the assignment of the pass, in sample order (two passes with equal
+        digests assigned every sample alike), for the assignments that have exact fixed
+        points (hard EM); None otherwise.
     n_samples : int
     """
 
@@ -126,11 +129,12 @@ class Plan:
         """``log w_k N(x_n | theta_k)`` of a chunk; (b, D) -> (K, b)."""
         raise NotImplementedError
 
-    def chunk_statistics(self, X: np.ndarray, hard: bool = False) -> Statistics:
+    def chunk_statistics(self, X: np.ndarray, assignment: Assignment = SOFT) -> Statistics:
         """Statistics of one chunk ``X`` of shape (b, D) (any row stride).
 
-        ``hard``: classification EM, every sample counts wholly for its most probable
-        component instead of by its responsibilities.
+        ``assignment`` turns the log joint into responsibilities (:mod:`._assignment`):
+        soft EM by default, or hard EM, where every sample counts wholly for its most
+        probable component.
         """
         raise NotImplementedError
 
@@ -143,30 +147,6 @@ class Plan:
         ``n_k`` before dividing, so an empty component gives a finite mean.
         """
         raise NotImplementedError
-
-
-def _responsibilities(log_joint: np.ndarray, hard: bool):
-    """Responsibilities (K, b) from the log joint (K, b), overwriting it.
-
-    Returns ``(resp, log_likelihood, objective, digest)`` as in :class:`Statistics`.
-    """
-    top = log_joint.max(axis=0)
-    if hard:
-        labels = log_joint.argmax(axis=0)
-    resp = log_joint
-    resp -= top
-    np.exp(resp, out=resp)
-    total = resp.sum(axis=0)
-    log_likelihood = float(np.log(total).sum() + top.sum())
-    if not hard:
-        resp /= total
-        return resp, log_likelihood, log_likelihood, None
-    # The classification log-likelihood: the log joint at each sample's label, its maximum.
-    objective = float(top.sum())
-    resp = np.zeros_like(resp)
-    resp[labels, np.arange(labels.size)] = 1.0
-    digest = hashlib.blake2b(labels.astype(np.int32).tobytes(), digest_size=16).digest()
-    return resp, log_likelihood, objective, digest
 
 
 class WhitenedPlan(Plan):
@@ -216,10 +196,9 @@ class WhitenedPlan(Plan):
     def log_joint(self, X):
         return self._log_joint(self._whiten(X))
 
-    def chunk_statistics(self, X, hard=False):
+    def chunk_statistics(self, X, assignment=SOFT):
         y = self._whiten(X)
-        log_joint = self._log_joint(y)
-        resp, log_likelihood, objective, digest = _responsibilities(log_joint, hard)
+        resp, log_likelihood, objective, digest = assignment.assign(self._log_joint(y))
         s1 = np.matmul(y, resp[:, :, None])[:, :, 0]
         s2 = np.matmul(y * resp[:, None, :], np.swapaxes(y, 1, 2))
         return Statistics(resp.sum(axis=1), s1, s2, log_likelihood, objective, digest, X.shape[0])
@@ -279,9 +258,9 @@ class DiagonalPlan(Plan):
     def log_joint(self, X):
         return self._log_joint(*self._centred(X))
 
-    def chunk_statistics(self, X, hard=False):
+    def chunk_statistics(self, X, assignment=SOFT):
         z, z2 = self._centred(X)
-        resp, log_likelihood, objective, digest = _responsibilities(self._log_joint(z, z2), hard)
+        resp, log_likelihood, objective, digest = assignment.assign(self._log_joint(z, z2))
         return Statistics(
             resp.sum(axis=1), resp @ z, resp @ z2, log_likelihood, objective, digest, X.shape[0]
         )
@@ -335,11 +314,11 @@ def _parts(X: np.ndarray, plan: Plan) -> Iterator[slice]:
     return chunks(X.shape[0], chunk_size(plan.buffer_rows))
 
 
-def e_step(X: np.ndarray, plan: Plan, hard: bool = False) -> Statistics:
+def e_step(X: np.ndarray, plan: Plan, assignment: Assignment = SOFT) -> Statistics:
     """Statistics of all of ``X`` (N, D), chunk by chunk."""
     total = None
     for part in _parts(X, plan):
-        stats = plan.chunk_statistics(X[part], hard)
+        stats = plan.chunk_statistics(X[part], assignment)
         total = stats if total is None else combine(total, stats)
     return total
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ._assignment import HARD
 from ._data import InMemory
 from ._loop import BaseMixtureEM
 
@@ -52,11 +53,11 @@ stop_reason_, init_log_likelihoods_, n_features_in_
     re-seeded.
     """
 
-    _hard = True
-    _objective_history_attribute = "classification_log_likelihood_history_"
+    _assignment = HARD
 
     def _set_fitted(self, best, runs, data) -> None:
         super()._set_fitted(best, runs, data)
+        self.classification_log_likelihood_history_ = best.objective_history
         if isinstance(data, InMemory):
             self.labels_ = self._labels(data.X)
         else:  # a Dask array of labels, computed when asked for

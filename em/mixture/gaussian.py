@@ -102,8 +102,8 @@ class GaussianMixtureEM(BaseMixtureEM):
         """Standard errors and intervals of weights, means and covariances at the MLE.
 
         Computed from the observed information of the marginal (observed-data)
-        log-likelihood at the fitted parameters; see :func:`em.mixture.information.mixture_inference`
-        for the parametrisation and the method.
+        log-likelihood at the fitted parameters; see
+        :func:`em.mixture.information.mixture_inference` for the parametrisation and the method.
 
         Parameters
         ----------

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from em._chunks import chunk_size
 from em.mixture import _stats
+from em.mixture._assignment import HARD, SOFT
 from em.mixture._covariance import COVARIANCES
 
 from .conftest import blobs, random_covariances
@@ -40,9 +41,12 @@ def test_statistics_do_not_depend_on_the_chunking(covariance_type, n, d, k, spli
     X = blobs(seed, n, d, k) * 3 + 20  # away from the origin, as real data often are
     plan = make_plan(X, covariance_type, min(k, n), seed)
     i = int(split * n)
-    whole = plan.chunk_statistics(X, hard)
+    assignment = HARD if hard else SOFT
+    whole = plan.chunk_statistics(X, assignment)
     parts = [
-        plan.chunk_statistics(X[s], hard) for s in (slice(0, i), slice(i, n)) if s.stop > s.start
+        plan.chunk_statistics(X[s], assignment)
+        for s in (slice(0, i), slice(i, n))
+        if s.stop > s.start
     ]
     combined = parts[0] if len(parts) == 1 else _stats.combine(*parts)
     for field in ("nk", "s1", "s2"):
@@ -60,7 +64,7 @@ def test_m_step_from_statistics_equals_the_reference_m_step(covariance_type, har
     X = blobs(3, 100_000, 3, 3) + 100.0  # far from the origin: cancellation would show
     plan = make_plan(X, covariance_type, 3, 7)
     assert chunk_size(plan.buffer_rows) < len(X)  # several chunks
-    stats = _stats.e_step(X, plan, hard)
+    stats = _stats.e_step(X, plan, HARD if hard else SOFT)
     log_joint = _stats.log_joint(X, plan)
     if hard:
         resp = np.eye(3)[log_joint.argmax(axis=1)]
