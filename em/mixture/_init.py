@@ -9,15 +9,16 @@ them with the user's ``weights_init``, ``means_init`` and ``covariances_init``, 
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 
-from .._validation import _as_float_array, check_finite
+from .._validation import _as_float_array, check_choice, check_finite
 from ._collapse import FitContext
 from ._covariance import CovarianceType
 from ._data import InMemory
-from ._seeding import kmeans_plusplus, one_hot, squared_distances
+from ._seeding import K_MEANS_PLUS_PLUS, kmeans_plusplus, one_hot, squared_distances
 from ._stats import MixtureParameters
 from .kmeans import lloyd
 
@@ -26,7 +27,23 @@ _SYMMETRY_RTOL = 1e-10
 # How far weights_init may sum away from one.
 _WEIGHTS_SUM_ATOL = 1e-8
 
-MIXTURE_INITS = ("kmeans++", "kmeans", "random", "random_from_data")
+MIXTURE_INITS = (K_MEANS_PLUS_PLUS, "kmeans", "random", "random_from_data")
+# Spellings accepted with a FutureWarning -> the one to use.
+_OLD_SPELLINGS = {"kmeans++": K_MEANS_PLUS_PLUS}
+
+
+def check_init(init: Any) -> str:
+    """``init`` of a mixture, validated; an old spelling is translated with a FutureWarning."""
+    if isinstance(init, str) and init in _OLD_SPELLINGS:
+        new = _OLD_SPELLINGS[init]
+        warnings.warn(
+            f"init={init!r} is deprecated and will be removed; use init={new!r}, the spelling "
+            "KMeans (and scikit-learn) use too. The fit is the same",
+            FutureWarning,
+            stacklevel=3,
+        )
+        return new
+    return check_choice(init, "init", MIXTURE_INITS)
 
 
 def nearest_center_resp(X: np.ndarray, centers: np.ndarray) -> np.ndarray:
@@ -35,7 +52,7 @@ def nearest_center_resp(X: np.ndarray, centers: np.ndarray) -> np.ndarray:
 
 
 def kmeanspp_resp(X: np.ndarray, n_components: int, rng: np.random.Generator) -> np.ndarray:
-    """``init="kmeans++"``: k-means++ seeds, each sample given to its nearest seed.
+    """``init="k-means++"``: k-means++ seeds, each sample given to its nearest seed.
 
     (scikit-learn instead gives each seed only itself, which starts every covariance at
     ``reg_covar``; a nearest-seed partition starts from covariances of the right scale.)
@@ -96,7 +113,7 @@ def initial_responsibilities(
     X: np.ndarray, n_components: int, init: str, rng: np.random.Generator
 ) -> np.ndarray:
     """Responsibilities (N, K) for the strategies that start from a partition."""
-    strategies = {"kmeans++": kmeanspp_resp, "kmeans": kmeans_resp, "random": random_resp}
+    strategies = {K_MEANS_PLUS_PLUS: kmeanspp_resp, "kmeans": kmeans_resp, "random": random_resp}
     return strategies[init](X, n_components, rng)
 
 

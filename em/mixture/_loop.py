@@ -18,7 +18,6 @@ import numpy as np
 from .._base import BaseEstimator
 from .._validation import (
     check_array,
-    check_choice,
     check_float,
     check_int,
     check_random_state,
@@ -29,7 +28,7 @@ from ._assignment import SOFT, Assignment
 from ._collapse import FitContext
 from ._covariance import COVARIANCES, CovarianceType, covariance_kind
 from ._data import fit_data
-from ._init import MIXTURE_INITS, check_given_init, initial_parameters
+from ._init import check_given_init, check_init, initial_parameters
 from ._stats import MixtureParameters
 
 
@@ -62,7 +61,7 @@ class BaseMixtureEM(BaseEstimator):
         tol: float = 1e-6,
         max_iter: int = 1000,
         n_init: int = 1,
-        init: str = "kmeans++",
+        init: str = "k-means++",
         weights_init: Any = None,
         means_init: Any = None,
         covariances_init: Any = None,
@@ -102,7 +101,7 @@ class BaseMixtureEM(BaseEstimator):
         tol = check_float(self.tol, "tol", minimum=0.0)
         max_iter = check_int(self.max_iter, "max_iter", minimum=0)
         n_init = check_int(self.n_init, "n_init", minimum=1)
-        check_choice(self.init, "init", MIXTURE_INITS)
+        init = check_init(self.init)
         reg_covar = check_float(self.reg_covar, "reg_covar", minimum=0.0)
         data = fit_data(X, n_components, f"n_components={n_components}")
         given = check_given_init(
@@ -117,9 +116,7 @@ class BaseMixtureEM(BaseEstimator):
 
         ctx = FitContext(data, covariance, reg_covar, type(self).__name__)
         runs = [
-            self._run(
-                ctx, initial_parameters(ctx, self.init, n_components, given, rng), max_iter, tol
-            )
+            self._run(ctx, initial_parameters(ctx, init, n_components, given, rng), max_iter, tol)
             for _ in range(n_init)
         ]
         best = max(runs, key=lambda run: run.log_likelihood)  # first of equals: reproducible

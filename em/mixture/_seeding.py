@@ -11,6 +11,9 @@ import math
 
 import numpy as np
 
+# The one spelling of the k-means++ start, for KMeans and the mixtures alike.
+K_MEANS_PLUS_PLUS = "k-means++"
+
 
 def squared_distances(X: np.ndarray, centers: np.ndarray) -> np.ndarray:
     """Squared Euclidean distance of every sample to every centre; (N, D), (K, D) -> (N, K)."""

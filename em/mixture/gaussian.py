@@ -32,12 +32,13 @@ class GaussianMixtureEM(BaseMixtureEM):
         Maximum number of iterations per start; ``0`` returns the initial parameters.
     n_init : int, default=1
         Number of starts; the one with the highest final log-likelihood is kept.
-    init : {"kmeans++", "kmeans", "random", "random_from_data"}, default="kmeans++"
-        How the parameters that are not given start: ``kmeans++`` gives every sample to
+    init : {"k-means++", "kmeans", "random", "random_from_data"}, default="k-means++"
+        How the parameters that are not given start: ``k-means++`` gives every sample to
         its nearest k-means++ seed, ``kmeans`` to its cluster after k-means, ``random``
         draws uniform random responsibilities (all three then run one M-step), and
         ``random_from_data`` is the lecture's start: means at random data points, every
-        covariance the covariance of all the data, equal weights.
+        covariance the covariance of all the data, equal weights. The old spelling
+        ``"kmeans++"`` is still accepted, with a ``FutureWarning``.
     weights_init : array-like of shape (K,), optional
         Starting weights: positive, summing to one.
     means_init : array-like of shape (K, D), optional

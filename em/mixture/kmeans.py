@@ -17,10 +17,10 @@ from .._base import BaseEstimator
 from .._chunks import chunk_size, chunks
 from .._validation import check_array, check_float, check_int, check_random_state
 from ..exceptions import ConvergenceWarning, DegenerateComponentWarning
-from ._seeding import kmeans_plusplus, one_hot, squared_distances
+from ._seeding import K_MEANS_PLUS_PLUS, kmeans_plusplus, one_hot, squared_distances
 from ._stats import data_scatter
 
-_INITS = ("k-means++", "random")
+_INITS = (K_MEANS_PLUS_PLUS, "random")
 
 
 class LloydResult(NamedTuple):

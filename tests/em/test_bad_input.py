@@ -43,9 +43,9 @@ def test_bad_X(estimator, X, match):
             r"covariance_type='banana' is not supported; accepted: 'full', 'tied'",
         ),
         (
-            {"init": "k-means++"},
+            {"init": "kmeans+"},
             ValueError,
-            r"init='k-means\+\+' is not supported; accepted: 'kmeans\+\+'",
+            r"init='kmeans\+' is not supported; accepted: 'k-means\+\+', 'kmeans', 'random'",
         ),
         ({"tol": -1e-3}, ValueError, r"tol must be >= 0.0; got -0.001"),
         ({"reg_covar": -1.0}, ValueError, r"reg_covar must be >= 0.0; got -1.0"),

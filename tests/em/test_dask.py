@@ -109,7 +109,7 @@ def test_dask_distributed_local_cluster_of_processes():
 
 def test_dask_bad_input_is_refused_with_clear_messages():
     X = blobs(6, 500, 2, 2)
-    with pytest.raises(ValueError, match="init='kmeans\\+\\+' needs X in memory"):
+    with pytest.raises(ValueError, match="init='k-means\\+\\+' needs X in memory"):
         GaussianMixtureEM(2).fit(da.from_array(X, chunks=100))
     bad = X.copy()
     bad[123, 1] = np.nan

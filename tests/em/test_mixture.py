@@ -8,7 +8,14 @@ import warnings
 import numpy as np
 import pytest
 
-from em import ConvergenceWarning, DegenerateComponentWarning, GaussianMixtureEM, NotFittedError
+from em import (
+    ClassificationEM,
+    ConvergenceWarning,
+    DegenerateComponentWarning,
+    GaussianMixtureEM,
+    KMeans,
+    NotFittedError,
+)
 
 from .conftest import blobs, lecture_1d, sort_by_mean
 
@@ -95,7 +102,7 @@ def test_lecture_small_example_two_pairs():
 # ---------------------------------------------------------------- lecture cases
 
 
-@pytest.mark.parametrize("init", ["kmeans++", "kmeans", "random", "random_from_data"])
+@pytest.mark.parametrize("init", ["k-means++", "kmeans", "random", "random_from_data"])
 def test_lecture_1d_recovers_truth(init):
     x, _ = lecture_1d(seed=1, n_blue=300, n_red=300)
     gm = GaussianMixtureEM(2, init=init, n_init=2, random_state=0).fit(x)
@@ -104,6 +111,18 @@ def test_lecture_1d_recovers_truth(init):
     np.testing.assert_allclose(sds, [3, 1], atol=0.4)  # sd of a sample sd: 3/sqrt(600)
     np.testing.assert_allclose(weights, [0.5, 0.5], atol=0.05)
     assert gm.converged_ and gm.stop_reason_ == "converged"
+
+
+@pytest.mark.parametrize("estimator", [GaussianMixtureEM, ClassificationEM])
+def test_old_kmeanspp_spelling_warns_and_fits_the_same(estimator):
+    x, _ = lecture_1d(seed=1)
+    new = estimator(2, init="k-means++", random_state=0).fit(x)
+    with pytest.warns(FutureWarning, match=r"init='kmeans\+\+' is deprecated.*init='k-means\+\+'"):
+        old = estimator(2, init="kmeans++", random_state=0).fit(x)
+    assert old.init == "kmeans++"  # the hyper-parameter is stored as given
+    np.testing.assert_array_equal(old.means_, new.means_)
+    np.testing.assert_array_equal(old.covariances_, new.covariances_)
+    assert GaussianMixtureEM().init == KMeans().init == "k-means++"
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -180,7 +199,7 @@ def test_given_means_start_partition_fills_other_parts():
 
 
 @pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
-@pytest.mark.parametrize("init", ["kmeans++", "kmeans", "random", "random_from_data"])
+@pytest.mark.parametrize("init", ["k-means++", "kmeans", "random", "random_from_data"])
 def test_every_init_and_type_runs_and_is_reproducible(covariance_type, init):
     X = blobs(5, 120, 3, 3)
     kwargs = dict(covariance_type=covariance_type, init=init, random_state=7)

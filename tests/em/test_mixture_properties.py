@@ -40,7 +40,7 @@ def problems(draw):
     params = dict(
         n_components=n_components,
         covariance_type=draw(st.sampled_from(["full", "tied", "diag", "spherical"])),
-        init=draw(st.sampled_from(["kmeans++", "kmeans", "random", "random_from_data"])),
+        init=draw(st.sampled_from(["k-means++", "kmeans", "random", "random_from_data"])),
         reg_covar=draw(st.sampled_from([0.0, 1e-6])) * scale**2,
         max_iter=draw(st.integers(1, 40)),
         random_state=draw(st.integers(0, 1000)),
