@@ -10,11 +10,14 @@ Mixture (and k-means) labels are arbitrary, and a refit may number its component
 differently from the reference ("label switching"): every replicate's components are
 matched to the reference's by the Hungarian algorithm on the distances between means
 (in units of each feature's standard deviation) before anything is summarised.
+
+What differs between estimators (accepted data, simulation, parameters, label matching)
+the estimator itself supplies through the hook of :class:`em._resampling.Resamplable`;
+this module knows no estimator class.
 """
 
 from __future__ import annotations
 
-import copy
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,20 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import (
-    check_array,
-    check_choice,
-    check_int,
-    check_level,
-    check_random_state,
-    check_vector,
-)
-from .alignment import match_components
+from ._resampling import BootstrapData, Resamplable
+from ._validation import check_choice, check_int, check_level, check_random_state
 from .inference import InferenceTable, interval_table
-from .mle.categorical import CategoricalMLE
-from .mle.gaussian import GaussianMLE
-from .mle.linear import LinearRegressionMLE
-from .mle.logistic import LogisticRegressionMLE
 
 KINDS = ("nonparametric", "parametric")
 
@@ -88,7 +80,8 @@ def bootstrap(
         :class:`~em.GaussianMixtureEM`, :class:`~em.ClassificationEM`,
         :class:`~em.KMeans` (nonparametric only), :class:`~em.GaussianMLE`,
         :class:`~em.CategoricalMLE`, :class:`~em.LinearRegressionMLE` or
-        :class:`~em.LogisticRegressionMLE`, already fitted to ``X`` (and ``y``); it is
+        :class:`~em.LogisticRegressionMLE` (any estimator implementing
+        :class:`em._resampling.Resamplable`), already fitted to ``X`` (and ``y``); it is
         the reference, and is not modified.
     X : array-like of shape (n,) or (n, D)
         The data it was fitted to. May be ``None`` for a ``CategoricalMLE`` fitted from
@@ -118,8 +111,14 @@ def bootstrap(
     kind = check_choice(kind, "kind", KINDS)
     level = check_level(level)
     rng = check_random_state(random_state)
-    adapter = _adapter(estimator, X, y, kind)
-    reference = adapter.estimates(estimator)
+    if not isinstance(estimator, Resamplable):
+        raise ValueError(
+            f"bootstrap: {type(estimator).__name__} is not supported; accepted: a fitted "
+            "estimator of em (GaussianMixtureEM, ClassificationEM, KMeans, GaussianMLE, "
+            "CategoricalMLE, LinearRegressionMLE, LogisticRegressionMLE)"
+        )
+    data = estimator._bootstrap_data(X, y, kind)
+    reference = _estimates(estimator)
 
     draws: dict[str, list[np.ndarray]] = {name: [] for name in reference}
     warned: Counter[str] = Counter()
@@ -128,16 +127,16 @@ def bootstrap(
         clone = type(estimator)(**estimator.get_params())
         if "random_state" in clone.get_params():
             clone.set_params(random_state=int(rng.integers(2**31)))
-        adapter.pin(clone, estimator)
+        clone.set_params(**data.shared_params)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                adapter.refit(clone, rng)
+                clone.fit(**_replicate(estimator, data, kind, rng))
             except (ValueError, ArithmeticError, np.linalg.LinAlgError):
                 n_failed += 1
                 continue
         warned.update({type(w.message).__name__ for w in caught})
-        values = adapter.align(adapter.estimates(clone), reference)
+        values = estimator._bootstrap_align(_estimates(clone), reference, data)
         if not all(np.isfinite(v).all() for v in values.values()):
             n_failed += 1
             continue
@@ -165,151 +164,17 @@ def bootstrap(
     return BootstrapResult(table, stacked, n_boot, n_failed, kind, dict(warned))
 
 
-# ---------------------------------------------------------------------- adapters
+def _estimates(estimator: Resamplable) -> dict[str, np.ndarray]:
+    return {name: np.asarray(v, float) for name, v in estimator._bootstrap_estimates().items()}
 
 
-class _Adapter:
-    """How to read, resample, refit and align one family of estimators."""
-
-    def __init__(self, X: np.ndarray | None, y: np.ndarray | None, kind: str):
-        self.X, self.y, self.kind = X, y, kind
-
-    def estimates(self, est: Any) -> dict[str, np.ndarray]:
-        return {name: np.asarray(v, float) for name, v in est._estimates().items()}
-
-    def pin(self, clone: Any, reference: Any) -> None:
-        """Fix what the replicate must share with the reference (e.g. the categories)."""
-
-    def refit(self, clone: Any, rng: np.random.Generator) -> None:
-        raise NotImplementedError
-
-    def align(self, values: dict, reference: dict) -> dict:
-        return values
-
-    def rows(self, rng: np.random.Generator) -> np.ndarray:
-        return rng.integers(len(self.X), size=len(self.X))
-
-
-class _Regression(_Adapter):
-    def __init__(self, X, y, kind, reference):
-        super().__init__(X, y, kind)
-        self.reference = reference
-
-    def refit(self, clone, rng):
-        if self.kind == "parametric":
-            clone.fit(self.X, self.reference._simulate(self.X, rng))
-        else:
-            idx = self.rows(rng)
-            clone.fit(self.X[idx], self.y[idx])
-
-
-class _Gaussian(_Adapter):
-    def __init__(self, X, y, kind, reference):
-        super().__init__(X, y, kind)
-        self.reference = reference
-
-    def refit(self, clone, rng):
-        n = len(self.X)
-        clone.fit(
-            self.reference._simulate(n, rng)
-            if self.kind == "parametric"
-            else self.X[self.rows(rng)]
-        )
-
-
-class _Categorical(_Adapter):
-    def __init__(self, X, y, kind, reference):
-        super().__init__(X, y, kind)
-        self.reference = reference
-
-    def pin(self, clone, reference):
-        # A rare category may be missed by a replicate; it must stay, with count 0.
-        clone.set_params(categories=reference.categories_)
-
-    def refit(self, clone, rng):
-        if self.kind == "parametric" or self.X is None:
-            clone.fit(counts=self.reference._simulate(self.reference.n_samples_, rng))
-        else:
-            clone.fit(self.X[self.rows(rng)])
-
-
-class _Mixture(_Adapter):
-    """Gaussian mixtures (soft or hard EM): weights, means, covariances; label-aligned."""
-
-    names = ("weights", "means", "covariances")
-
-    def __init__(self, X, y, kind, reference):
-        super().__init__(X, y, kind)
-        self.reference = reference
-        self.scale = np.where(X.std(axis=0) > 0, X.std(axis=0), 1.0)
-
-    def estimates(self, est):
-        return {
-            "weights": np.asarray(est.weights_, float),
-            "means": np.asarray(est.means_, float),
-            "covariances": np.asarray(est.covariances_, float),
-        }
-
-    def refit(self, clone, rng):
-        if self.kind == "parametric":
-            simulator = copy.copy(self.reference)
-            simulator.random_state = rng  # fresh draws each time, not the reference's seed
-            clone.fit(simulator.sample(len(self.X))[0])
-        else:
-            clone.fit(self.X[self.rows(rng)])
-
-    def align(self, values, reference):
-        order = match_components(values["means"], reference["means"], self.scale)
-        out = {"weights": values["weights"][order], "means": values["means"][order]}
-        out["covariances"] = self.reference._covariance.permute(values["covariances"], order)
-        return out
-
-
-class _KMeans(_Adapter):
-    def __init__(self, X, y, kind, reference):
-        super().__init__(X, y, kind)
-        self.scale = np.where(X.std(axis=0) > 0, X.std(axis=0), 1.0)
-
-    def estimates(self, est):
-        return {"cluster_centers": np.asarray(est.cluster_centers_, float)}
-
-    def refit(self, clone, rng):
-        clone.fit(self.X[self.rows(rng)])
-
-    def align(self, values, reference):
-        order = match_components(
-            values["cluster_centers"], reference["cluster_centers"], self.scale
-        )
-        return {"cluster_centers": values["cluster_centers"][order]}
-
-
-def _adapter(estimator: Any, X: Any, y: Any, kind: str) -> _Adapter:
-    name = type(estimator).__name__
-    if isinstance(estimator, CategoricalMLE):
-        estimator._check_fitted("probabilities_")
-        data = None if X is None else np.asarray(X)
-        return _Categorical(data, None, kind, estimator)
-    if X is None:
-        raise ValueError(f"bootstrap: X is required for {name}")
-    if isinstance(estimator, LinearRegressionMLE | LogisticRegressionMLE):
-        estimator._check_fitted("coef_")
-        if y is None:
-            raise ValueError(f"bootstrap: y is required for {name}")
-        X = check_array(X, "X")
-        return _Regression(X, check_vector(y, "y", n=len(X)), kind, estimator)
-    X = check_array(X, "X")
-    if isinstance(estimator, GaussianMLE):
-        estimator._check_fitted("mean_")
-        return _Gaussian(X, None, kind, estimator)
-    if all(hasattr(estimator, a) for a in ("weights_", "means_", "covariances_")):
-        return _Mixture(X, None, kind, estimator)
-    if hasattr(estimator, "cluster_centers_"):
-        if kind == "parametric":
-            raise ValueError(
-                f"bootstrap: kind='parametric' needs a generative model; {name} has none. "
-                "Use kind='nonparametric'"
-            )
-        return _KMeans(X, None, kind, estimator)
-    raise ValueError(
-        f"bootstrap: {name} is not supported or not fitted; fit one of em's estimators first"
-    )
+def _replicate(
+    estimator: Resamplable, data: BootstrapData, kind: str, rng: np.random.Generator
+) -> dict:
+    """Keyword arguments of ``fit`` for one replicate: resampled rows, or simulated data."""
+    if kind == "parametric" or data.X is None:
+        return estimator._bootstrap_simulate(data, rng)
+    rows = rng.integers(data.n_samples, size=data.n_samples)
+    if data.y is None:
+        return {"X": data.X[rows]}
+    return {"X": data.X[rows], "y": data.y[rows]}

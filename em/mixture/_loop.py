@@ -10,18 +10,21 @@ current parameters into the responsibilities the (shared) M-step consumes.
 
 from __future__ import annotations
 
+import copy
 import warnings
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from .._base import BaseEstimator
+from .._resampling import BootstrapData, require_X
 from .._validation import (
     check_array,
     check_float,
     check_int,
     check_random_state,
 )
+from ..alignment import match_components
 from ..exceptions import ConvergenceWarning
 from . import _stats
 from ._assignment import SOFT, Assignment
@@ -282,3 +285,28 @@ class BaseMixtureEM(BaseEstimator):
             z = rng.standard_normal((counts[k], n_features))
             draws.append(self.means_[k] + covariance.draw(z, factors, k))
         return np.vstack(draws), np.repeat(np.arange(n_components), counts)
+
+    # ------------------------------------------------------------------ bootstrap hook
+    # (em._resampling.Resamplable)
+
+    def _bootstrap_data(self, X: Any, y: Any, kind: str) -> BootstrapData:
+        self._check_fitted("means_")
+        return BootstrapData(require_X(X, type(self).__name__))
+
+    def _bootstrap_simulate(self, data: BootstrapData, rng: np.random.Generator) -> dict:
+        """A sample of the training size from the fitted mixture."""
+        simulator = copy.copy(self)
+        simulator.random_state = rng  # fresh draws each time, not the reference's seed
+        return {"X": simulator.sample(data.n_samples)[0]}
+
+    def _bootstrap_estimates(self) -> dict[str, np.ndarray]:
+        return {"weights": self.weights_, "means": self.means_, "covariances": self.covariances_}
+
+    def _bootstrap_align(self, values, reference, data):
+        """Components matched to the reference's by their means (labels are arbitrary)."""
+        order = match_components(values["means"], reference["means"], data.feature_scale)
+        return {
+            "weights": values["weights"][order],
+            "means": values["means"][order],
+            "covariances": self._covariance.permute(values["covariances"], order),
+        }

@@ -15,7 +15,9 @@ import numpy as np
 
 from .._base import BaseEstimator
 from .._chunks import chunk_size, chunks
+from .._resampling import BootstrapData, require_X
 from .._validation import check_array, check_float, check_int, check_random_state
+from ..alignment import match_components
 from ..exceptions import ConvergenceWarning, DegenerateComponentWarning
 from ._seeding import K_MEANS_PLUS_PLUS, kmeans_plusplus, one_hot, squared_distances
 from ._stats import data_scatter
@@ -310,6 +312,30 @@ class KMeans(BaseEstimator):
                 f"shape (n_clusters, n_features) = {(n_clusters, n_features)}"
             )
         return centers
+
+    # ------------------------------------------------------------------ bootstrap hook
+    # (em._resampling.Resamplable)
+
+    def _bootstrap_data(self, X: Any, y: Any, kind: str) -> BootstrapData:
+        self._check_fitted("cluster_centers_")
+        if kind == "parametric":
+            self._bootstrap_simulate(None, None)
+        return BootstrapData(require_X(X, type(self).__name__))
+
+    def _bootstrap_simulate(self, data, rng) -> dict:
+        raise ValueError(
+            "bootstrap: kind='parametric' needs a generative model; KMeans has none. "
+            "Use kind='nonparametric'"
+        )
+
+    def _bootstrap_estimates(self) -> dict[str, np.ndarray]:
+        return {"cluster_centers": self.cluster_centers_}
+
+    def _bootstrap_align(self, values, reference, data):
+        """Clusters matched to the reference's by their centres (labels are arbitrary)."""
+        centers = values["cluster_centers"]
+        order = match_components(centers, reference["cluster_centers"], data.feature_scale)
+        return {"cluster_centers": centers[order]}
 
     def _check_n_init(self, init_is_array: bool) -> int:
         if self.n_init == "auto":

@@ -8,6 +8,7 @@ import numpy as np
 from scipy import stats
 
 from .._base import BaseEstimator
+from .._resampling import BootstrapData
 from .._validation import check_choice, check_finite, check_level
 from ..inference import InferenceTable, interval_table
 
@@ -136,11 +137,23 @@ class CategoricalMLE(BaseEstimator):
             method=method,
         )
 
-    def _simulate(self, n: int, rng: np.random.Generator) -> np.ndarray:
-        """Counts of ``n`` draws from the fitted distribution (parametric bootstrap); (K,)."""
-        return rng.multinomial(n, self.probabilities_)
+    # -------------------------------------------------- bootstrap hook (em._resampling)
 
-    def _estimates(self) -> dict[str, Any]:
+    def _bootstrap_data(self, X: Any, y: Any, kind: str) -> BootstrapData:
+        self._check_fitted("probabilities_")
+        # X may be None (fitted from counts); a rare category missed by a replicate must
+        # keep its place, with count 0.
+        data = None if X is None else np.asarray(X)
+        return BootstrapData(data, shared_params={"categories": self.categories_})
+
+    def _bootstrap_simulate(self, data: BootstrapData, rng: np.random.Generator) -> dict:
+        """Counts (K,) of ``n_samples_`` draws from the fitted distribution."""
+        return {"counts": rng.multinomial(self.n_samples_, self.probabilities_)}
+
+    def _bootstrap_align(self, values, reference, data):
+        return values
+
+    def _bootstrap_estimates(self) -> dict[str, Any]:
         return {"probabilities": self.probabilities_}
 
 

@@ -9,6 +9,7 @@ import numpy as np
 from scipy import stats
 
 from .._base import BaseEstimator
+from .._resampling import BootstrapData, require_X
 from .._validation import check_array, check_level
 from ..inference import InferenceTable, interval_table
 
@@ -164,11 +165,23 @@ class GaussianMLE(BaseEstimator):
         ]
         return InferenceTable([*means, *rows], {**means.shapes, **covariance.shapes})
 
-    def _simulate(self, n: int, rng: np.random.Generator) -> np.ndarray:
-        """``n`` draws from the fitted Gaussian (parametric bootstrap); shape (n, D)."""
-        return rng.multivariate_normal(self.mean_, self.covariance_, size=n, method="eigh")
+    # -------------------------------------------------- bootstrap hook (em._resampling)
 
-    def _estimates(self) -> dict[str, Any]:
+    def _bootstrap_data(self, X: Any, y: Any, kind: str) -> BootstrapData:
+        self._check_fitted("mean_")
+        return BootstrapData(require_X(X, type(self).__name__))
+
+    def _bootstrap_simulate(self, data: BootstrapData, rng: np.random.Generator) -> dict:
+        """``n`` draws from the fitted Gaussian, shape (n, D)."""
+        draws = rng.multivariate_normal(
+            self.mean_, self.covariance_, size=data.n_samples, method="eigh"
+        )
+        return {"X": draws}
+
+    def _bootstrap_align(self, values, reference, data):
+        return values
+
+    def _bootstrap_estimates(self) -> dict[str, Any]:
         if self.n_features_in_ == 1:
             return {"mean": self.mean_[0], "variance": self.variance_[0]}
         return {"mean": self.mean_, "covariance": self.covariance_}

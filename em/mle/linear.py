@@ -16,6 +16,7 @@ from scipy import linalg, stats
 
 from .._base import BaseEstimator
 from .._linalg import triangular_inverse
+from .._resampling import BootstrapData, regression_data
 from .._validation import (
     check_array,
     check_choice,
@@ -390,11 +391,21 @@ class LinearRegressionMLE(BaseEstimator):
             )
         return X
 
-    def _simulate(self, X: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """A response drawn from the fitted model at ``X`` (parametric bootstrap); (n,)."""
-        return self.predict(X) + self.sigma_ * rng.standard_normal(X.shape[0])
+    # -------------------------------------------------- bootstrap hook (em._resampling)
 
-    def _estimates(self) -> dict[str, Any]:
+    def _bootstrap_data(self, X: Any, y: Any, kind: str) -> BootstrapData:
+        self._check_fitted("coef_")
+        return regression_data(X, y, type(self).__name__)
+
+    def _bootstrap_simulate(self, data: BootstrapData, rng: np.random.Generator) -> dict:
+        """A response (n,) drawn from the fitted model at the same ``X``."""
+        X = data.X
+        return {"X": X, "y": self.predict(X) + self.sigma_ * rng.standard_normal(X.shape[0])}
+
+    def _bootstrap_align(self, values, reference, data):
+        return values
+
+    def _bootstrap_estimates(self) -> dict[str, Any]:
         """Point estimates by parameter name, as in :meth:`inference`."""
         out = {"intercept": self.intercept_} if self.fit_intercept else {}
         return {**out, "coef": self.coef_, "sigma": self.sigma_}

@@ -18,6 +18,7 @@ import numpy as np
 from scipy import linalg, optimize, sparse, special
 
 from .._base import BaseEstimator
+from .._resampling import BootstrapData, regression_data
 from .._validation import (
     check_array,
     check_choice,
@@ -297,11 +298,22 @@ class LogisticRegressionMLE(BaseEstimator):
         pred = self.predict(X)
         return float(np.mean(pred == check_vector(y, "y", n=len(pred))))
 
-    def _simulate(self, X: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """Labels drawn from the fitted model at ``X`` (parametric bootstrap); (n,)."""
-        return (rng.random(X.shape[0]) < special.expit(self.decision_function(X))).astype(float)
+    # -------------------------------------------------- bootstrap hook (em._resampling)
 
-    def _estimates(self) -> dict[str, Any]:
+    def _bootstrap_data(self, X: Any, y: Any, kind: str) -> BootstrapData:
+        self._check_fitted("coef_")
+        return regression_data(X, y, type(self).__name__)
+
+    def _bootstrap_simulate(self, data: BootstrapData, rng: np.random.Generator) -> dict:
+        """Labels (n,) drawn from the fitted model at the same ``X``."""
+        X = data.X
+        labels = (rng.random(X.shape[0]) < special.expit(self.decision_function(X))).astype(float)
+        return {"X": X, "y": labels}
+
+    def _bootstrap_align(self, values, reference, data):
+        return values
+
+    def _bootstrap_estimates(self) -> dict[str, Any]:
         out = {"intercept": self.intercept_} if self.fit_intercept else {}
         return {**out, "coef": self.coef_}
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from em import (
+    BaseEstimator,
     CategoricalMLE,
     ClassificationEM,
     GaussianMixtureEM,
@@ -16,6 +21,7 @@ from em import (
     NotFittedError,
     bootstrap,
 )
+from em._resampling import BootstrapData, Resamplable
 from tests.em.conftest import lecture_1d, lecture_2d
 
 
@@ -136,5 +142,61 @@ def test_bad_input():
         bootstrap(GaussianMLE().fit(x))
     with pytest.raises(ValueError, match="n_boot must be an integer >= 2"):
         bootstrap(GaussianMLE().fit(x), x, n_boot=1)
-    with pytest.raises(ValueError, match="not supported or not fitted"):
+    with pytest.raises(NotFittedError, match="not fitted"):
         bootstrap(GaussianMixtureEM(2), x)
+    with pytest.raises(ValueError, match="bootstrap: dict is not supported; accepted: a fitted"):
+        bootstrap({"mean": 1.0}, x)
+
+
+# ---------------------------------------------------------------- the declared hook
+
+
+class _ExponentialRate(BaseEstimator):
+    """A minimal estimator outside em: the MLE of an exponential rate, 1 / mean."""
+
+    def fit(self, X, y=None):
+        self.rate_ = 1.0 / float(np.mean(X))
+        return self
+
+    def _bootstrap_data(self, X, y, kind):
+        return BootstrapData(np.asarray(X, float))
+
+    def _bootstrap_simulate(self, data, rng):
+        return {"X": rng.exponential(1.0 / self.rate_, size=data.n_samples)}
+
+    def _bootstrap_estimates(self):
+        return {"rate": self.rate_}
+
+    def _bootstrap_align(self, values, reference, data):
+        return values
+
+
+@pytest.mark.parametrize("kind", ["nonparametric", "parametric"])
+def test_any_estimator_with_the_hook_is_bootstrapped(kind):
+    x = np.random.default_rng(0).exponential(0.5, size=400)  # rate 2
+    result = bootstrap(_ExponentialRate().fit(x), x, n_boot=200, kind=kind, random_state=0)
+    # Asymptotic se of the rate MLE: rate / sqrt(n).
+    assert result.table["rate"].se == pytest.approx(2 / np.sqrt(400), rel=0.25)
+    assert result.draws["rate"].shape == (200,)
+
+
+def test_every_estimator_declares_the_hook_and_bootstrap_imports_none():
+    estimators = [
+        GaussianMixtureEM(),
+        ClassificationEM(),
+        KMeans(),
+        GaussianMLE(),
+        CategoricalMLE(),
+        LinearRegressionMLE(),
+        LogisticRegressionMLE(),
+    ]
+    assert all(isinstance(est, Resamplable) for est in estimators)
+    module = importlib.import_module("em.bootstrap")  # em.bootstrap is the function
+    tree = ast.parse(Path(module.__file__).read_text())
+    imported = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert not imported & {type(est).__name__ for est in estimators}
