@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import check_array
 from . import _stats
 from ._assignment import Assignment
 from ._covariance import CovarianceType
@@ -53,8 +54,6 @@ def fit_data(X: Any, min_samples: int, min_samples_reason: str):
         from ._dask import DaskData
 
         return DaskData(X, min_samples=min_samples, min_samples_reason=min_samples_reason)
-    from .._validation import check_array
-
     X = check_array(
         X,
         "X",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._loop import BaseMixtureEM
+from .information import mixture_inference
 
 
 class GaussianMixtureEM(BaseMixtureEM):
@@ -99,17 +100,21 @@ class GaussianMixtureEM(BaseMixtureEM):
     [0, 10]
     """
 
-    def inference(self, X: Any, *, level: float = 0.95):
+    def inference(self, X: Any = None, y: Any = None, *, level: float = 0.95):
         """Standard errors and intervals of weights, means and covariances at the MLE.
 
         Computed from the observed information of the marginal (observed-data)
         log-likelihood at the fitted parameters; see
-        :func:`em.mixture.information.mixture_inference` for the parametrisation and the method.
+        :func:`em.mixture.information.mixture_inference` for the parametrisation and the
+        method. The signature is every estimator's; the mixture needs ``X``.
 
         Parameters
         ----------
         X : array-like of shape (N, D) or (N,)
-            The data the model was fitted to.
+            The data the model was fitted to (required: the observed information is a
+            sum over the samples, which the fit does not keep).
+        y : ignored
+            Accepted for the uniform interface.
         level : float, default=0.95
             Coverage of the intervals.
 
@@ -117,7 +122,10 @@ class GaussianMixtureEM(BaseMixtureEM):
         -------
         InferenceTable
         """
-        from .information import mixture_inference
-
         self._check_fitted("means_")
+        if X is None:
+            raise ValueError(
+                "GaussianMixtureEM.inference needs X, the data the mixture was fitted to "
+                "(the observed information is a sum over the samples); got X=None"
+            )
         return mixture_inference(self, X, level=level)

@@ -344,7 +344,41 @@ def test_hyper_parameters_stored_unchanged_and_validated_in_fit():
 
 
 def test_inference_delegates_to_mixture_inference():
-    pytest.importorskip("em.mixture.information")  # written in another issue
     gm = GaussianMixtureEM(1)
     with pytest.raises(NotFittedError):
         gm.inference([1.0, 2.0])
+
+
+def test_inference_has_every_estimators_signature_and_needs_X():
+    x, _ = lecture_1d()
+    gm = GaussianMixtureEM(2, random_state=0).fit(x)
+    positional = gm.inference(x, level=0.9)
+    keyword = gm.inference(X=x, y=None, level=0.9)
+    assert positional.to_records() == keyword.to_records()
+    with pytest.raises(ValueError, match=r"inference needs X, .*got X=None"):
+        gm.inference()
+    with pytest.raises(TypeError):
+        gm.inference(x, None, 0.9)  # level is keyword-only, as for the other estimators
+
+
+def test_every_inference_takes_the_same_arguments():
+    import inspect
+
+    import em
+
+    names = ["GaussianMixtureEM", "GaussianMLE", "CategoricalMLE"]
+    names += ["LinearRegressionMLE", "LogisticRegressionMLE"]
+    signatures = {
+        name: [
+            (p.name, p.kind, p.default)
+            for p in inspect.signature(getattr(em, name).inference).parameters.values()
+        ]
+        for name in names
+    }
+    expected = [
+        ("self", inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.empty),
+        ("X", inspect.Parameter.POSITIONAL_OR_KEYWORD, None),
+        ("y", inspect.Parameter.POSITIONAL_OR_KEYWORD, None),
+        ("level", inspect.Parameter.KEYWORD_ONLY, 0.95),
+    ]
+    assert signatures == dict.fromkeys(names, expected)
