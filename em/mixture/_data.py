@@ -15,6 +15,7 @@ from .._validation import check_array
 from . import _stats
 from ._assignment import Assignment
 from ._covariance import CovarianceType
+from ._dask import DaskData
 
 
 class InMemory:
@@ -51,8 +52,6 @@ def is_dask_array(X: Any) -> bool:
 def fit_data(X: Any, min_samples: int, min_samples_reason: str):
     """The data of a fit: :class:`InMemory` or :class:`._dask.DaskData`, validated."""
     if is_dask_array(X):
-        from ._dask import DaskData
-
         return DaskData(X, min_samples=min_samples, min_samples_reason=min_samples_reason)
     X = check_array(
         X,
