@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # what the lazy names below resolve to, for type checkers and
     from .mixture.classification import ClassificationEM
     from .mixture.density import mixture_log_joint, mixture_log_likelihood
     from .mixture.gaussian import GaussianMixtureEM
+    from .mixture.history import FitHistory
     from .mixture.kmeans import KMeans
     from .mle.categorical import CategoricalMLE
     from .mle.gaussian import GaussianMLE
@@ -43,6 +44,7 @@ _LAZY = {
     "mixture_log_joint": "mixture.density",
     "mixture_log_likelihood": "mixture.density",
     "BootstrapResult": "bootstrap",
+    "FitHistory": "mixture.history",
 }
 
 # Static (not built from _LAZY) so that tools read it; a test pins it to _LAZY.
@@ -53,6 +55,7 @@ __all__ = [
     "ClassificationEM",
     "ConvergenceWarning",
     "DegenerateComponentWarning",
+    "FitHistory",
     "GaussianMLE",
     "GaussianMixtureEM",
     "InferenceTable",

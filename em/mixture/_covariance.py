@@ -100,6 +100,10 @@ class CovarianceType:
         """``covariances`` with the components relabelled: component ``k`` <- ``order[k]``."""
         return covariances[order]
 
+    def as_full(self, covariances: np.ndarray, n_components: int, n_features: int) -> np.ndarray:
+        """``covariances`` as one full matrix per component, a new array (K, D, D)."""
+        raise NotImplementedError
+
     # ---------------------------------------------------------------- factors
 
     def precision_cholesky(
@@ -363,6 +367,9 @@ class FullCovariance(MatrixCovariance):
     def _pool(self, scatter, nk):
         return scatter / nk[:, None, None]
 
+    def as_full(self, covariances, n_components, n_features):
+        return covariances.copy()
+
 
 class TiedCovariance(MatrixCovariance):
     """``tied``: one covariance matrix shared by all components, (D, D)."""
@@ -394,6 +401,9 @@ class TiedCovariance(MatrixCovariance):
 
     def permute(self, covariances, order):
         return covariances
+
+    def as_full(self, covariances, n_components, n_features):
+        return np.broadcast_to(covariances, (n_components, n_features, n_features)).copy()
 
     def one_precision_cholesky(self, covariance, min_std=0.0):
         precision_cholesky, singular = self.precision_cholesky(covariance, min_std)
@@ -432,6 +442,13 @@ class DiagonalCovariance(CovarianceType):
 
     def draw(self, z, factors, k):
         return z * factors[k]
+
+    def as_full(self, covariances, n_components, n_features):
+        variances = self._variances(covariances, n_components, n_features)
+        full = np.zeros((n_components, n_features, n_features))
+        idx = np.arange(n_features)
+        full[:, idx, idx] = variances
+        return full
 
     # -------------------------------------------------------------- inference coordinates
     # Log-variances.

@@ -33,6 +33,7 @@ from ._covariance import COVARIANCES, CovarianceType, covariance_kind
 from ._data import fit_data
 from ._init import check_given_init, check_init, initial_parameters
 from ._stats import MixtureParameters
+from .history import FitHistory, HistoryRecorder, check_keep_history
 
 
 class _Run(NamedTuple):
@@ -42,6 +43,7 @@ class _Run(NamedTuple):
     converged: bool
     n_iter: int
     log_likelihood: float
+    fit_history: FitHistory | None
 
 
 class BaseMixtureEM(BaseEstimator):
@@ -70,6 +72,7 @@ class BaseMixtureEM(BaseEstimator):
         covariances_init: Any = None,
         reg_covar: float = 1e-6,
         random_state: Any = None,
+        keep_history: bool | str = False,
     ):
         self.n_components = n_components
         self.covariance_type = covariance_type
@@ -82,6 +85,7 @@ class BaseMixtureEM(BaseEstimator):
         self.covariances_init = covariances_init
         self.reg_covar = reg_covar
         self.random_state = random_state
+        self.keep_history = keep_history
 
     # ------------------------------------------------------------------ fitting
 
@@ -116,12 +120,13 @@ class BaseMixtureEM(BaseEstimator):
             covariance,
         )
         rng = check_random_state(self.random_state)
+        keep_history = check_keep_history(self.keep_history)
 
         ctx = FitContext(data, covariance, reg_covar, type(self).__name__)
-        runs = [
-            self._run(ctx, initial_parameters(ctx, init, n_components, given, rng), max_iter, tol)
-            for _ in range(n_init)
-        ]
+        runs = []
+        for _ in range(n_init):
+            start = initial_parameters(ctx, init, n_components, given, rng)
+            runs.append(self._run(ctx, start, max_iter, tol, keep_history is not False))
         best = max(runs, key=lambda run: run.log_likelihood)  # first of equals: reproducible
 
         if max_iter > 0 and not best.converged:
@@ -133,11 +138,27 @@ class BaseMixtureEM(BaseEstimator):
                 stacklevel=2,
             )
         self._set_fitted(best, runs, data)
+        self.history_ = best.fit_history
+        self.histories_ = [run.fit_history for run in runs] if keep_history == "all" else None
         return self
 
-    def _run(self, ctx: FitContext, params: MixtureParameters, max_iter: int, tol: float) -> _Run:
-        """One EM run from ``params``: E-step then M-step, ``max_iter`` times at most."""
+    def _run(
+        self,
+        ctx: FitContext,
+        params: MixtureParameters,
+        max_iter: int,
+        tol: float,
+        keep_history: bool = False,
+    ) -> _Run:
+        """One EM run from ``params``: E-step then M-step, ``max_iter`` times at most.
+
+        With ``keep_history`` the parameters of the start and after every M-step are
+        recorded (:class:`~em.FitHistory`); nothing is recorded otherwise.
+        """
         n_samples = ctx.data.n_samples
+        recorder = HistoryRecorder(ctx.covariance) if keep_history else None
+        if recorder is not None:
+            recorder.record(params.weights, params.means, params.covariances)
         history, objective_history = [], []
         previous_objective, previous_digest = -np.inf, None
         converged = False
@@ -147,6 +168,8 @@ class BaseMixtureEM(BaseEstimator):
             history.append(stats.log_likelihood)
             objective_history.append(stats.objective)
             params, reseeded = ctx.m_step(stats, plan)
+            if recorder is not None:
+                recorder.record(params.weights, params.means, params.covariances)
             # E.g. hard EM: a repeated assignment makes this M-step repeat the last one exactly.
             fixed_point = self._assignment.at_fixed_point(stats.digest, previous_digest)
             change = (stats.objective - previous_objective) / n_samples
@@ -155,6 +178,9 @@ class BaseMixtureEM(BaseEstimator):
                 break
             previous_objective, previous_digest = stats.objective, stats.digest
         log_likelihood = ctx.data.log_likelihood(ctx.plan(params))
+        fit_history = None
+        if recorder is not None:
+            fit_history = recorder.result([*history, log_likelihood])
         return _Run(
             params,
             np.asarray(history, dtype=np.float64),
@@ -162,6 +188,7 @@ class BaseMixtureEM(BaseEstimator):
             converged,
             len(history),
             log_likelihood,
+            fit_history,
         )
 
     def _set_fitted(self, best: _Run, runs: list[_Run], data) -> None:

@@ -19,7 +19,7 @@ class ClassificationEM(BaseMixtureEM):
     Parameters
     ----------
     n_components, covariance_type, max_iter, n_init, init, weights_init, means_init, \
-covariances_init, reg_covar, random_state
+covariances_init, reg_covar, random_state, keep_history
         As for :class:`~em.GaussianMixtureEM`.
     tol : float, default=1e-6
         Stop when the mean per-sample classification log-likelihood changes by less than
@@ -29,8 +29,9 @@ covariances_init, reg_covar, random_state
     Attributes
     ----------
     weights_, means_, covariances_, precisions_cholesky_, converged_, n_iter_, \
-stop_reason_, init_log_likelihoods_, n_features_in_
-        As for :class:`~em.GaussianMixtureEM`.
+stop_reason_, init_log_likelihoods_, n_features_in_, history_, histories_
+        As for :class:`~em.GaussianMixtureEM` (the history's log-likelihood is the
+        observed-data one, as in ``log_likelihood_history_``).
     labels_ : ndarray of int, shape (N,)
         Hard assignment of the training samples under the final parameters (a lazy Dask
         array when ``X`` was one).

@@ -55,6 +55,10 @@ class GaussianMixtureEM(BaseMixtureEM):
     random_state : None, int or numpy.random.Generator, default=None
         Seeds every random choice (initialisation, ``sample``); the same int gives the
         same fit.
+    keep_history : bool or "all", default=False
+        ``True``: keep the parameters of the start and after every M-step of the kept
+        start in ``history_``; ``"all"``: also of every start in ``histories_``. Memory
+        grows with iterations x K x D^2, never with N; without it nothing is recorded.
 
     Attributes
     ----------
@@ -79,6 +83,12 @@ class GaussianMixtureEM(BaseMixtureEM):
     init_log_likelihoods_ : ndarray of shape (n_init,)
         Final log-likelihood of every start.
     n_features_in_ : int
+    history_ : FitHistory or None
+        With ``keep_history``: the kept start step by step, ``n_iter_ + 1`` parameter sets
+        (see :class:`~em.FitHistory`: entry 0 the start, the last the fitted parameters,
+        log-likelihoods ``[*log_likelihood_history_, log_likelihood_]``). None otherwise.
+    histories_ : list of FitHistory or None
+        With ``keep_history="all"``: one per start, in the order they ran. None otherwise.
 
     Notes
     -----

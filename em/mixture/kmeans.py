@@ -21,6 +21,7 @@ from ..alignment import match_components
 from ..exceptions import ConvergenceWarning, DegenerateComponentWarning
 from ._seeding import K_MEANS_PLUS_PLUS, kmeans_plusplus, one_hot, squared_distances
 from ._stats import data_scatter
+from .history import FitHistory, HistoryRecorder, check_keep_history
 
 _INITS = (K_MEANS_PLUS_PLUS, "random")
 
@@ -39,6 +40,8 @@ class LloydResult(NamedTuple):
         Inertia after each assignment step (before that iteration's centre update).
     n_iter : int
     converged : bool
+    history : FitHistory or None
+        With ``keep_history``: the centres of the start and after every update.
     """
 
     centers: np.ndarray
@@ -47,9 +50,12 @@ class LloydResult(NamedTuple):
     inertia_history: np.ndarray
     n_iter: int
     converged: bool
+    history: FitHistory | None = None
 
 
-def lloyd(X: np.ndarray, centers: np.ndarray, *, max_iter: int, tol: float) -> LloydResult:
+def lloyd(
+    X: np.ndarray, centers: np.ndarray, *, max_iter: int, tol: float, keep_history: bool = False
+) -> LloydResult:
     """Lloyd's k-means from given centres.
 
     One iteration assigns every sample to its nearest centre, then moves each centre to the
@@ -66,6 +72,9 @@ def lloyd(X: np.ndarray, centers: np.ndarray, *, max_iter: int, tol: float) -> L
     centers : ndarray of shape (K, D)
     max_iter : int
     tol : float
+    keep_history : bool, default=False
+        Record the centres, cluster fractions and inertia of every step
+        (:class:`~em.FitHistory`); nothing is recorded otherwise.
 
     Returns
     -------
@@ -78,9 +87,12 @@ def lloyd(X: np.ndarray, centers: np.ndarray, *, max_iter: int, tol: float) -> L
     previous = None
     history = []
     converged = False
+    recorder = HistoryRecorder() if keep_history else None
     for _ in range(max_iter):
         counts, sums, inertia, digest, _ = _assign(X, centers)
         history.append(inertia)
+        if recorder is not None:  # step t: the centres before this update
+            recorder.record(counts / X.shape[0], centers)
         if counts.min() == 0:
             # Rare: choosing the donor samples of an empty cluster needs the whole
             # assignment, so only this iteration holds (N,) labels and distances.
@@ -101,8 +113,45 @@ def lloyd(X: np.ndarray, centers: np.ndarray, *, max_iter: int, tol: float) -> L
             converged = True
             break
         previous = digest
-    _, _, inertia, _, labels = _assign(X, centers, keep_labels=True)
-    return LloydResult(centers, labels, inertia, np.asarray(history), len(history), converged)
+    counts, _, inertia, _, labels = _assign(X, centers, keep_labels=True)
+    fit_history = None
+    if recorder is not None:
+        recorder.record(counts / X.shape[0], centers)
+        inertias = np.asarray([*history, inertia])
+        fractions = np.stack(recorder.weights)
+        log_likelihood = _classification_log_likelihood(fractions, inertias, X.shape)
+        fit_history = recorder.result(log_likelihood, inertia=inertias)
+    return LloydResult(
+        centers, labels, inertia, np.asarray(history), len(history), converged, fit_history
+    )
+
+
+def _classification_log_likelihood(
+    fractions: np.ndarray, inertia: np.ndarray, shape: tuple[int, int]
+) -> np.ndarray:
+    """The k-means model's classification log-likelihood at each step (see FitHistory).
+
+    Spherical Gaussians with a common variance at its MLE ``s^2 = inertia / (N D)`` and
+    weights the cluster fractions: ``sum_k n_k log(n_k / N) - N D / 2 (log(2 pi s^2) + 1)``
+    (``0 log 0 = 0`` for an empty cluster; ``+inf`` when every sample sits on a centre).
+
+    Parameters
+    ----------
+    fractions : ndarray of shape (T + 1, K)
+    inertia : ndarray of shape (T + 1,)
+    shape : (N, D)
+    """
+    n_samples, n_features = shape
+    counts = fractions * n_samples
+    with np.errstate(divide="ignore"):
+        assignment = np.where(counts > 0, counts * np.log(fractions), 0.0).sum(axis=1)
+        spread = (
+            n_samples
+            * n_features
+            / 2
+            * (np.log(2 * np.pi * inertia / (n_samples * n_features)) + 1)
+        )
+    return assignment - spread
 
 
 def _assign(X: np.ndarray, centers: np.ndarray, keep_labels: bool = False):
@@ -207,6 +256,10 @@ class KMeans(BaseEstimator):
         stops.
     random_state : None, int or numpy.random.Generator, default=None
         Seeds every random choice; the same int gives the same result.
+    keep_history : bool or "all", default=False
+        ``True``: keep the centres, cluster fractions and inertia of the start and after
+        every update of the kept run in ``history_``; ``"all"``: also of every run in
+        ``histories_``. Memory grows with iterations x K x D, never with N.
 
     Attributes
     ----------
@@ -219,6 +272,11 @@ class KMeans(BaseEstimator):
     n_iter_ : int
     converged_ : bool
     n_features_in_ : int
+    history_ : FitHistory or None
+        With ``keep_history``: the kept run step by step (see :class:`~em.FitHistory`;
+        ``covariances`` is None, ``inertia`` is set). None otherwise.
+    histories_ : list of FitHistory or None
+        With ``keep_history="all"``: one per run, in the order they ran. None otherwise.
     """
 
     def __init__(
@@ -230,6 +288,7 @@ class KMeans(BaseEstimator):
         max_iter: int = 300,
         tol: float = 1e-4,
         random_state: Any = None,
+        keep_history: bool | str = False,
     ):
         self.n_clusters = n_clusters
         self.init = init
@@ -237,6 +296,7 @@ class KMeans(BaseEstimator):
         self.max_iter = max_iter
         self.tol = tol
         self.random_state = random_state
+        self.keep_history = keep_history
 
     def fit(self, X: Any, y: Any = None) -> KMeans:
         """Cluster ``X`` of shape (N, D) or (N,); returns ``self``."""
@@ -253,8 +313,10 @@ class KMeans(BaseEstimator):
         given = self._check_init(n_clusters, X.shape[1])
         n_init = self._check_n_init(given is not None)
         rng = check_random_state(self.random_state)
+        keep_history = check_keep_history(self.keep_history)
 
         best = None
+        histories = []
         for _ in range(n_init):
             if given is not None:
                 centers = given
@@ -262,7 +324,8 @@ class KMeans(BaseEstimator):
                 centers = X[rng.choice(X.shape[0], size=n_clusters, replace=False)]
             else:
                 centers = X[kmeans_plusplus(X, n_clusters, rng)]
-            result = lloyd(X, centers, max_iter=max_iter, tol=tol)
+            result = lloyd(X, centers, max_iter=max_iter, tol=tol, keep_history=bool(keep_history))
+            histories.append(result.history)
             if best is None or result.inertia < best.inertia:
                 best = result
         if not best.converged:
@@ -279,6 +342,8 @@ class KMeans(BaseEstimator):
         self.n_iter_ = best.n_iter
         self.converged_ = best.converged
         self.n_features_in_ = X.shape[1]
+        self.history_ = best.history
+        self.histories_ = histories if keep_history == "all" else None
         return self
 
     def fit_predict(self, X: Any, y: Any = None) -> np.ndarray:
