@@ -24,6 +24,10 @@ from ._stats import data_scatter
 from .history import FitHistory, HistoryRecorder, check_keep_history
 
 _INITS = (K_MEANS_PLUS_PLUS, "random")
+_NO_PARAMETRIC_BOOTSTRAP = (
+    "bootstrap: kind='parametric' needs a generative model; KMeans has none. "
+    "Use kind='nonparametric'"
+)
 
 
 class LloydResult(NamedTuple):
@@ -384,14 +388,11 @@ class KMeans(BaseEstimator):
     def _bootstrap_data(self, X: Any, y: Any, kind: str) -> BootstrapData:
         self._check_fitted("cluster_centers_")
         if kind == "parametric":
-            self._bootstrap_simulate(None, None)
+            raise ValueError(_NO_PARAMETRIC_BOOTSTRAP)
         return BootstrapData(require_X(X, type(self).__name__))
 
     def _bootstrap_simulate(self, data, rng) -> dict:
-        raise ValueError(
-            "bootstrap: kind='parametric' needs a generative model; KMeans has none. "
-            "Use kind='nonparametric'"
-        )
+        raise ValueError(_NO_PARAMETRIC_BOOTSTRAP)
 
     def _bootstrap_estimates(self) -> dict[str, np.ndarray]:
         return {"cluster_centers": self.cluster_centers_}
