@@ -29,6 +29,11 @@ _LAZY = {
     "mixture_log_joint": "density",
     "mixture_log_likelihood": "density",
     "BootstrapResult": "bootstrap",
+    "RelabelResult": "relabel",
+    "apply_permutations": "relabel",
+    "ecr_relabel": "relabel",
+    "pivot_relabel": "relabel",
+    "stephens_relabel": "relabel",
 }
 
 __all__ = [
