@@ -34,6 +34,13 @@ _LAZY = {
     "ecr_relabel": "relabel",
     "pivot_relabel": "relabel",
     "stephens_relabel": "relabel",
+    "CrossValidationResult": "selection",
+    "KSelection": "selection",
+    "LRTResult": "selection",
+    "bootstrap_lrt": "selection",
+    "cross_validated_log_likelihood": "selection",
+    "icl": "selection",
+    "select_k": "selection",
 }
 
 __all__ = [
