@@ -101,6 +101,23 @@ def test_lrt_p_values_are_roughly_uniform_under_the_null():
     assert np.mean(p <= 0.05) <= 0.2
 
 
+def test_lrt_splits_a_component_when_the_plain_k_plus_1_fit_is_stuck():
+    # One random start: on these data (seed 10) the plain 3-component fit ends in a worse
+    # optimum than the 2-component fit, which would give a negative statistic.
+    from em.selection import _rng, _root
+
+    X = _data(3, n=200, seed=10)
+    template = GaussianMixtureEM(n_init=1, init="random")
+    root = _root(10)
+    plain = GaussianMixtureEM(3, init="random", random_state=_rng(root, 0, 3)).fit(X)
+    result = bootstrap_lrt(X, 2, n_replicates=2, estimator=template, random_state=10)
+    log_l, log_l1 = result.log_likelihoods
+    assert plain.score(X) * len(X) < log_l
+    # A split of one of the 2 components finds the third cluster.
+    assert log_l1 > log_l + 50
+    assert result.statistic > 100
+
+
 def test_lrt_replicate_i_does_not_depend_on_n_replicates():
     X = _data(1, n=60)
     five = bootstrap_lrt(X, 1, n_replicates=5, random_state=3)
