@@ -29,6 +29,22 @@ if TYPE_CHECKING:  # what the lazy names below resolve to, for type checkers and
     from .mle.gaussian import GaussianMLE
     from .mle.linear import LinearRegressionMLE
     from .mle.logistic import LogisticRegressionMLE
+    from .relabel import (
+        RelabelResult,
+        apply_permutations,
+        ecr_relabel,
+        pivot_relabel,
+        stephens_relabel,
+    )
+    from .selection import (
+        CrossValidationResult,
+        KSelection,
+        LRTResult,
+        bootstrap_lrt,
+        cross_validated_log_likelihood,
+        icl,
+        select_k,
+    )
 
 # Public name -> module (relative to em) that defines it, imported on first use.
 _LAZY = {
@@ -45,6 +61,18 @@ _LAZY = {
     "mixture_log_likelihood": "mixture.density",
     "BootstrapResult": "bootstrap",
     "FitHistory": "mixture.history",
+    "RelabelResult": "relabel",
+    "apply_permutations": "relabel",
+    "ecr_relabel": "relabel",
+    "pivot_relabel": "relabel",
+    "stephens_relabel": "relabel",
+    "CrossValidationResult": "selection",
+    "KSelection": "selection",
+    "LRTResult": "selection",
+    "bootstrap_lrt": "selection",
+    "cross_validated_log_likelihood": "selection",
+    "icl": "selection",
+    "select_k": "selection",
 }
 
 # Static (not built from _LAZY) so that tools read it; a test pins it to _LAZY.
@@ -54,22 +82,34 @@ __all__ = [
     "CategoricalMLE",
     "ClassificationEM",
     "ConvergenceWarning",
+    "CrossValidationResult",
     "DegenerateComponentWarning",
     "FitHistory",
     "GaussianMLE",
     "GaussianMixtureEM",
     "InferenceTable",
     "KMeans",
+    "KSelection",
+    "LRTResult",
     "LinearRegressionMLE",
     "LogisticRegressionMLE",
     "NotFittedError",
     "ParameterRow",
+    "RelabelResult",
     "SeparationWarning",
     "SingularInformationWarning",
+    "apply_permutations",
     "bootstrap",
+    "bootstrap_lrt",
+    "cross_validated_log_likelihood",
+    "ecr_relabel",
+    "icl",
     "match_components",
     "mixture_log_joint",
     "mixture_log_likelihood",
+    "pivot_relabel",
+    "select_k",
+    "stephens_relabel",
 ]
 
 
