@@ -25,6 +25,15 @@ if TYPE_CHECKING:  # what the lazy names below resolve to, for type checkers and
     from .mixture.gaussian import GaussianMixtureEM
     from .mixture.history import FitHistory
     from .mixture.kmeans import KMeans
+    from .mixture.selection import (
+        CrossValidationResult,
+        KSelection,
+        LRTResult,
+        bootstrap_lrt,
+        cross_validated_log_likelihood,
+        icl,
+        select_k,
+    )
     from .mle.categorical import CategoricalMLE
     from .mle.gaussian import GaussianMLE
     from .mle.linear import LinearRegressionMLE
@@ -35,15 +44,6 @@ if TYPE_CHECKING:  # what the lazy names below resolve to, for type checkers and
         ecr_relabel,
         pivot_relabel,
         stephens_relabel,
-    )
-    from .selection import (
-        CrossValidationResult,
-        KSelection,
-        LRTResult,
-        bootstrap_lrt,
-        cross_validated_log_likelihood,
-        icl,
-        select_k,
     )
 
 # Public name -> module (relative to em) that defines it, imported on first use.
@@ -66,13 +66,13 @@ _LAZY = {
     "ecr_relabel": "relabel",
     "pivot_relabel": "relabel",
     "stephens_relabel": "relabel",
-    "CrossValidationResult": "selection",
-    "KSelection": "selection",
-    "LRTResult": "selection",
-    "bootstrap_lrt": "selection",
-    "cross_validated_log_likelihood": "selection",
-    "icl": "selection",
-    "select_k": "selection",
+    "CrossValidationResult": "mixture.selection",
+    "KSelection": "mixture.selection",
+    "LRTResult": "mixture.selection",
+    "bootstrap_lrt": "mixture.selection",
+    "cross_validated_log_likelihood": "mixture.selection",
+    "icl": "mixture.selection",
+    "select_k": "mixture.selection",
 }
 
 # Static (not built from _LAZY) so that tools read it; a test pins it to _LAZY.

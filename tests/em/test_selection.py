@@ -104,7 +104,7 @@ def test_lrt_p_values_are_roughly_uniform_under_the_null():
 def test_lrt_splits_a_component_when_the_plain_k_plus_1_fit_is_stuck():
     # One random start: on these data (seed 10) the plain 3-component fit ends in a worse
     # optimum than the 2-component fit, which would give a negative statistic.
-    from em.selection import _rng, _root
+    from em.mixture.selection import _rng, _root
 
     X = _data(3, n=200, seed=10)
     template = GaussianMixtureEM(n_init=1, init="random")

@@ -31,7 +31,9 @@ from typing import Any
 import numpy as np
 from scipy.special import xlogy
 
-from ._validation import check_array, check_choice, check_int, check_level
+from .._validation import check_array, check_choice, check_int, check_level
+from ._covariance import COVARIANCES
+from .gaussian import GaussianMixtureEM
 
 __all__ = [
     "CrossValidationResult",
@@ -470,8 +472,6 @@ def _log_likelihood(fit: Any, X: np.ndarray) -> float:
 
 def _template(estimator: Any) -> Any:
     if estimator is None:
-        from em import GaussianMixtureEM
-
         return GaussianMixtureEM(n_init=_DEFAULT_N_INIT)
     get_params = getattr(estimator, "get_params", None)
     if not callable(get_params) or "n_components" not in get_params():
@@ -508,27 +508,18 @@ def _fit(template: Any, X: np.ndarray, k: int, rng: np.random.Generator, warm=()
 def _splits(fit: Any) -> Iterator[dict[str, np.ndarray]]:
     """Starts with ``K + 1`` components: each component of ``fit`` split in two in turn."""
     weights, means, covariances = fit.weights_, fit.means_, fit.covariances_
-    covariance_type = fit.covariance_type
+    kind = COVARIANCES[fit.covariance_type]
     n_components, n_features = means.shape
+    full = kind.as_full(covariances, n_components, n_features)
     for j in range(n_components):
-        if covariance_type == "full":
-            sigma = covariances[j]
-        elif covariance_type == "tied":
-            sigma = covariances
-        elif covariance_type == "diag":
-            sigma = np.diag(covariances[j])
-        else:
-            sigma = covariances[j] * np.eye(n_features)
-        eigenvalues, eigenvectors = np.linalg.eigh(sigma)
+        eigenvalues, eigenvectors = np.linalg.eigh(full[j])
         offset = _SPLIT_OFFSET * np.sqrt(max(eigenvalues[-1], 0.0)) * eigenvectors[:, -1]
         new_means = np.vstack([means, means[j] + offset])
         new_means[j] = means[j] - offset
         new_weights = np.append(weights, weights[j] / 2)
         new_weights[j] = weights[j] / 2
-        if covariance_type == "tied":
-            new_covariances = covariances
-        else:
-            new_covariances = np.concatenate([covariances, covariances[j : j + 1]])
+        # The new component K copies component j's covariance (a tied one is shared).
+        new_covariances = kind.permute(covariances, np.append(np.arange(n_components), j))
         yield {
             "weights_init": new_weights,
             "means_init": new_means,
