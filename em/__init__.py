@@ -29,6 +29,9 @@ _LAZY = {
     "mixture_log_joint": "density",
     "mixture_log_likelihood": "density",
     "BootstrapResult": "bootstrap",
+    "NormalInverseWishart": "prior",
+    "map_m_step": "prior",
+    "VariationalGaussianMixture": "variational",
 }
 
 __all__ = [
