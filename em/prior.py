@@ -485,11 +485,11 @@ def map_m_step(
     if not isinstance(prior, NormalInverseWishart):
         raise TypeError(f"prior must be a NormalInverseWishart; got {type(prior).__name__}")
     covariance_type = check_choice(covariance_type, "covariance_type", COVARIANCE_TYPES)
-    stats = check_statistics(nk, means, scatter, covariance_type, prior.n_features)
+    stats = _check_statistics(nk, means, scatter, covariance_type, prior.n_features)
     return prior.update(stats, covariance_type).mode(covariance_type)
 
 
-def check_statistics(
+def _check_statistics(
     nk: Any, means: Any, scatter: Any, covariance_type: str, n_features: int
 ) -> ComponentStatistics:
     """Validate ``(nk, means, scatter)`` and return them as :class:`ComponentStatistics`."""
