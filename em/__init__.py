@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # what the lazy names below resolve to, for type checkers and
     from .mixture.gaussian import GaussianMixtureEM
     from .mixture.history import FitHistory
     from .mixture.kmeans import KMeans
+    from .mixture.prior import NormalInverseWishart, map_m_step
     from .mixture.selection import (
         CrossValidationResult,
         KSelection,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:  # what the lazy names below resolve to, for type checkers and
         icl,
         select_k,
     )
+    from .mixture.variational import VariationalGaussianMixture
     from .mle.categorical import CategoricalMLE
     from .mle.gaussian import GaussianMLE
     from .mle.linear import LinearRegressionMLE
@@ -73,6 +75,9 @@ _LAZY = {
     "cross_validated_log_likelihood": "mixture.selection",
     "icl": "mixture.selection",
     "select_k": "mixture.selection",
+    "NormalInverseWishart": "mixture.prior",
+    "map_m_step": "mixture.prior",
+    "VariationalGaussianMixture": "mixture.variational",
 }
 
 # Static (not built from _LAZY) so that tools read it; a test pins it to _LAZY.
@@ -93,17 +98,20 @@ __all__ = [
     "LRTResult",
     "LinearRegressionMLE",
     "LogisticRegressionMLE",
+    "NormalInverseWishart",
     "NotFittedError",
     "ParameterRow",
     "RelabelResult",
     "SeparationWarning",
     "SingularInformationWarning",
+    "VariationalGaussianMixture",
     "apply_permutations",
     "bootstrap",
     "bootstrap_lrt",
     "cross_validated_log_likelihood",
     "ecr_relabel",
     "icl",
+    "map_m_step",
     "match_components",
     "mixture_log_joint",
     "mixture_log_likelihood",
