@@ -1,7 +1,8 @@
 """Compare the numbers of two report folders written by ``python -m compare run``.
 
 For every case folder present in either report, compares ``metrics.json`` (every number,
-recursively, by key path) and ``summary.csv`` (cell by cell, numbers as numbers). Prints
+recursively, by key path) and ``summary.csv`` (cell by cell, numbers as numbers), leaving out the wall-clock
+``timings``. Prints
 one line per difference and a total; exits 1 when anything differs, 0 when the numbers
 agree.
 
@@ -35,9 +36,13 @@ def _close(a: float, b: float, rtol: float, atol: float) -> bool:
     return abs(a - b) <= atol + rtol * abs(b)
 
 
+# Wall-clock seconds differ from run to run; they are not results.
+_SKIP_KEYS = frozenset({"timings"})
+
+
 def _walk(a, b, path: str, out: list[str], rtol: float, atol: float) -> None:
     if isinstance(a, dict) and isinstance(b, dict):
-        for key in sorted(set(a) | set(b)):
+        for key in sorted((set(a) | set(b)) - _SKIP_KEYS):
             if key not in a or key not in b:
                 where = "after only" if key not in a else "before only"
                 out.append(f"{path}/{key}: {where}")

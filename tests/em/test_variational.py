@@ -402,7 +402,7 @@ def test_n_init_keeps_the_best_start_and_random_state_reproduces(two_blobs):
     np.testing.assert_array_equal(a.means_, b.means_)
 
 
-@pytest.mark.parametrize("init", ["kmeans++", "kmeans", "random", "random_from_data"])
+@pytest.mark.parametrize("init", ["k-means++", "kmeans", "random", "random_from_data"])
 def test_every_init_fits(two_blobs, init):
     vb = VariationalGaussianMixture(2, init=init, random_state=0).fit(two_blobs)
     assert np.isfinite(vb.lower_bound_) and vb.converged_
