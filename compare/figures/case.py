@@ -359,9 +359,12 @@ def _source(case) -> dict[str, np.ndarray] | None:
 
 
 def _source_label(case) -> str:
+    """How the legend names :func:`_source` (``""`` when there is none to draw)."""
     if case.truth is not None:
         return "truth"
-    return f"generating distribution (K={len(case.generating['weights'])})"
+    if case.generating is not None:
+        return f"generating distribution (K={len(case.generating['weights'])})"
+    return ""
 
 
 def _estimates(result) -> dict[str, np.ndarray]:

@@ -84,3 +84,23 @@ def test_simulate_gives_one_data_set_per_draw(kind_name):
         np.testing.assert_array_equal(sim.sum(axis=1), observed.sum())
     if kind_name == "logistic":
         assert set(np.unique(sim)) <= {0.0, 1.0}
+
+
+def test_figures_of_fixed_data_have_no_source_to_draw():
+    """worked-example has neither a truth nor a generating distribution (fixed points)."""
+    import xarray as xr
+
+    from compare.figures.case import _source, _source_label, density_1d
+
+    case = CASES["worked-example"]
+    assert _source(case) is None and _source_label(case) == ""
+    assert _source_label(CASES["lecture-2d-k3"]).startswith("generating distribution (K=2)")
+    draws = {
+        k: xr.DataArray(np.full((1, 3, 2), v), dims=("chain", "draw", "component"))
+        for k, v in (("w", 0.5), ("mu", 1.0), ("sigma", 1.0))
+    }
+    em = {"weights": np.array([0.5, 0.5]), "means": np.array([1.0, 2.0]), "sigma": np.ones(2)}
+    x = case.generate(0).x1d
+    fig = density_1d(x, None, "", em, draws["w"], draws["mu"], draws["sigma"])
+    labels = fig.axes[0].get_legend_handles_labels()[1]
+    assert not any("density" in lab and lab.startswith(("truth", "generating")) for lab in labels)
