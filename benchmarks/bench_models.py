@@ -22,9 +22,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from compare.settings import CHAINS, DRAWS, SAMPLERS, TUNE  # import-free: PyMC stays unloaded
+
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLERS = ("nutpie", "pymc")
-RUN = {"draws": 1000, "tune": 1000, "chains": 4}
+
+RUN = {"draws": DRAWS, "tune": TUNE, "chains": CHAINS}
+# The default sampler, and the one it is measured against.
+BASE, OTHER = SAMPLERS[0], SAMPLERS[1]
 
 
 def build(name: str):
@@ -123,10 +127,10 @@ def main(names: list[str]) -> None:
             f"{warm['sampling']:8.2f} {warm['ess_bulk']:8.0f} {ess_s:8.0f} "
             f"{warm['rhat']:6.3f} {warm['divergences']:4d}"
         )
-    print("\nratios pymc / nutpie (above 1: nutpie is better)")
+    print(f"\nratios {OTHER} / {BASE} (above 1: {BASE} is better)")
     print("{:16s} {:>7s} {:>7s} {:>8s} {:>8s}".format("model", "cold", "warm", "sample", "ESS/s"))
     for name in names:
-        n, p = by_key[name, "nutpie"], by_key[name, "pymc"]
+        n, p = by_key[name, BASE], by_key[name, OTHER]
         print(
             f"{name:16s} {p[0] / n[0]:7.2f} {p[1] / n[1]:7.2f} {p[2] / n[2]:8.2f} "
             f"{n[3] / p[3]:8.2f}"

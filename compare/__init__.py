@@ -8,16 +8,25 @@ The only package that imports both :mod:`em` and :mod:`models`::
 
 Heavy modules (PyMC, ArviZ, matplotlib) are imported on first use, so
 ``python -m compare list`` answers at once.
+
+Layers, each importing only those below it: ``cli`` -> ``reports`` -> ``figures`` |
+``studies`` -> ``engine`` -> ``kinds`` -> ``cases``, ``align``, ``metrics``,
+``predictive``, ``generate``, ``settings``.
 """
 
 from importlib import import_module
+from typing import TYPE_CHECKING
 
 from .cases import CASES, Case, Dataset, get_case
 
+if TYPE_CHECKING:  # what the lazy names below resolve to, for type checkers and editors
+    from .engine.comparison import ComparisonResult, run
+    from .reports import write_report
+
 _LAZY = {
-    "run": "comparison",
-    "ComparisonResult": "comparison",
-    "write_report": "report",
+    "run": "engine.comparison",
+    "ComparisonResult": "engine.comparison",
+    "write_report": "reports",
 }
 
 __all__ = ["CASES", "Case", "ComparisonResult", "Dataset", "get_case", "run", "write_report"]

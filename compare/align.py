@@ -14,7 +14,16 @@ import numpy as np
 
 import em
 
-__all__ = ["Alignment", "align_fits", "match_components"]
+__all__ = [
+    "COMPONENT_PARAMETERS",
+    "Alignment",
+    "align_fits",
+    "match_components",
+    "permute_components",
+]
+
+# The report names of a mixture's per-component parameters (axis 0, or dim "component").
+COMPONENT_PARAMETERS = ("weights", "means", "sigma", "covariances")
 
 
 @dataclass(frozen=True)
@@ -110,10 +119,10 @@ def align_fits(
     reference_means : array-like of shape (K, d) or (K,)
         The truth's means, or EM's own when there is no truth.
     em_params : dict
-        From :func:`compare.params.em_parameters`: ``{name: {"estimate", "se", "lower",
+        From :meth:`compare.kinds.Kind.em_parameters`: ``{name: {"estimate", "se", "lower",
         "upper"}}``, components in the estimator's order (``means`` (K,) or (K, d)).
     posterior : dict of DataArray
-        From :func:`compare.params.posterior_parameters`; ``means`` has a ``component``
+        From :meth:`compare.kinds.Kind.posterior_parameters`; ``means`` has a ``component``
         dim. The model's ordering constraint already removed label switching, so one
         permutation (of the posterior means) serves every draw.
     reference : str
@@ -126,8 +135,6 @@ def align_fits(
     alignment : dict of Alignment
         ``"em"`` and ``"posterior"``.
     """
-    from .params import permute_components
-
     post_means = posterior["means"].mean(("chain", "draw")).values
     alignment = {
         "em": match_components(
@@ -142,3 +149,30 @@ def align_fits(
         permute_components(posterior, alignment["posterior"].order, draws=True),
         alignment,
     )
+
+
+def permute_components(params: dict, order: np.ndarray, *, draws: bool = False) -> dict:
+    """Reorder mixture components (axis 0, or the ``component`` dim of DataArrays).
+
+    Parameters
+    ----------
+    params : dict
+        Report name -> ``{"estimate", "se", "lower", "upper"}`` arrays (``draws=False``)
+        or DataArray with a ``component`` dim (``draws=True``); names outside
+        :data:`COMPONENT_PARAMETERS` pass through.
+    order : ndarray of int, shape (K,)
+        :attr:`Alignment.order`.
+    draws : bool, default False
+    """
+    out = {}
+    for name, value in params.items():
+        if name not in COMPONENT_PARAMETERS:
+            out[name] = value
+        elif draws:
+            # Relabel too: component k of the result is the truth's component k.
+            out[name] = value.isel(component=np.asarray(order)).assign_coords(
+                component=np.arange(len(order))
+            )
+        else:
+            out[name] = {f: np.asarray(v)[order] for f, v in value.items()}
+    return out

@@ -5,7 +5,7 @@ seed, which EM/MLE estimator fits it, and which PyMC model it is compared with. 
 here imports PyMC at module level, so ``python -m compare list`` stays fast; the model
 builders import :mod:`models` when they are called.
 
-True parameters use the names the report uses on both sides (see :mod:`compare.params`):
+True parameters use the names the report uses on both sides (see :mod:`compare.kinds`):
 mixtures ``weights`` (K,), ``means`` (K, d), ``covariances`` (K, d, d); linear regression
 ``intercept``, ``coef`` (p,), ``sigma``; logistic regression ``intercept``, ``coef`` (p,);
 the categorical ``p`` (k,).
@@ -23,8 +23,6 @@ import numpy as np
 from .generate import mixture_sample, normal, standard_normal
 
 __all__ = ["CASES", "Case", "Dataset", "get_case"]
-
-KINDS = ("mixture", "linear", "logistic", "categorical")
 
 
 @dataclass(frozen=True)
@@ -62,7 +60,9 @@ class Case:
     Attributes
     ----------
     name, description : str
-    kind : {"mixture", "linear", "logistic", "categorical"}
+    kind : str
+        A key of :data:`compare.kinds.KINDS` (``"mixture"``, ``"linear"``, ``"logistic"``,
+        ``"categorical"``): what is compared, and how.
     n_components : int or None
         K for mixtures.
     truth : mapping of str to ndarray, or None

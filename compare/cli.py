@@ -11,7 +11,8 @@ import sys
 import time
 
 from .cases import CASES
-from .studies import LEVELS, QUESTIONS, STUDIES
+from .settings import CHAINS, DEFAULT_SAMPLER, DRAWS, LEVELS, QUICK, SAMPLERS, TUNE
+from .studies import QUESTIONS, STUDIES
 
 __all__ = ["main"]
 
@@ -48,10 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("cases", nargs="*", metavar="CASE", help="cases to run (default: all)")
     run.add_argument("--out", default="reports", help="report directory (default: reports)")
     run.add_argument("--seed", type=_int_at_least(0), default=0)
-    run.add_argument("--draws", type=_int_at_least(1), default=1000)
-    run.add_argument("--tune", type=_int_at_least(1), default=1000)
-    run.add_argument("--chains", type=_int_at_least(1), default=4)
-    run.add_argument("--sampler", choices=("nutpie", "pymc"), default="nutpie")
+    run.add_argument("--draws", type=_int_at_least(1), default=DRAWS)
+    run.add_argument("--tune", type=_int_at_least(1), default=TUNE)
+    run.add_argument("--chains", type=_int_at_least(1), default=CHAINS)
+    run.add_argument("--sampler", choices=SAMPLERS, default=DEFAULT_SAMPLER)
     run.add_argument(
         "--method",
         choices=("numpy", "marsaglia"),
@@ -59,7 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="how standard normals are drawn for the data (default: numpy)",
     )
     run.add_argument(
-        "--quick", action="store_true", help="at most 500 draws, 500 tuning steps, 2 chains"
+        "--quick",
+        action="store_true",
+        help=f"at most {QUICK['draws']} draws, {QUICK['tune']} tuning steps, "
+        f"{QUICK['chains']} chains",
     )
     _add_study_parser(sub)
     return parser
@@ -76,7 +80,7 @@ def _add_study_parser(sub) -> None:
     study.add_argument("studies", nargs="+", metavar="NAME", help="studies to run, or 'all'")
     study.add_argument("--out", default="reports", help="report directory (default: reports)")
     study.add_argument("--seed", type=_int_at_least(0), default=0)
-    study.add_argument("--sampler", choices=("nutpie", "pymc"), default="nutpie")
+    study.add_argument("--sampler", choices=SAMPLERS, default=DEFAULT_SAMPLER)
     size = study.add_mutually_exclusive_group()
     size.add_argument("--quick", action="store_true", help="the smaller version `make report` runs")
     size.add_argument(
@@ -96,6 +100,10 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0)
     if args.command == "list":
         return _list()
+    out_problem = _out_problem(args.out)
+    if out_problem:
+        print(f"python -m compare {args.command}: error: {out_problem}", file=sys.stderr)
+        return 2
     if args.command == "study":
         return _studies(args)
 
@@ -109,6 +117,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     names = list(dict.fromkeys(args.cases)) or list(CASES)
     return _run(names, args)
+
+
+def _out_problem(out: str) -> str | None:
+    """Why ``--out`` cannot take a report (an existing file), before anything is fitted."""
+    from pathlib import Path
+
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        return f"--out must be a folder (new or existing); {out!r} is a file"
+    return None
 
 
 def _list() -> int:
@@ -132,8 +150,8 @@ def _studies(args) -> int:
         return 2
     names = list(STUDIES) if "all" in args.studies else list(dict.fromkeys(args.studies))
     level = "quick" if args.quick else (args.level or "full")
+    from .reports import write_study
     from .studies import StudyConfig, run_study
-    from .studies.report import write_study
 
     config = StudyConfig(level=level, seed=args.seed, sampler=args.sampler)
     start = time.perf_counter()
@@ -152,7 +170,7 @@ def _studies(args) -> int:
             continue
         after = _compile_counts()
         # Samplers only: the log-likelihood function compiles alongside each one.
-        compiled = sum(after.get(k, 0) - before.get(k, 0) for k in ("nutpie", "pymc"))
+        compiled = sum(after.get(k, 0) - before.get(k, 0) for k in SAMPLERS)
         extra = ""
         if "per_replication" in result.timings:
             extra += f", {result.timings['per_replication']:.2f} s per replication"
@@ -176,8 +194,8 @@ def _compile_counts() -> dict[str, int]:
 
 
 def _run(names: list[str], args) -> int:
-    from .comparison import run
-    from .report import write_report
+    from .engine.comparison import run
+    from .reports import write_report
 
     start = time.perf_counter()
     results, failed = [], []

@@ -1,6 +1,10 @@
 """Numbers that compare two fits: clustering agreement, log-likelihoods, responsibilities.
 
 Pure numpy/scipy on plain arrays; nothing here knows about estimators or posteriors.
+
+The keys under which a comparison stores its numbers (``ComparisonResult.metrics``, the
+``metrics`` of ``metrics.json``) are the constants below; whoever writes or reads a metric
+uses them, so renaming one breaks every reader loudly instead of leaving a blank cell.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ import numpy as np
 from scipy.special import gammaln
 
 __all__ = [
+    "METRIC_KEYS",
     "adjusted_rand_index",
     "categorical_log_likelihood",
     "linear_log_likelihood",
@@ -16,6 +21,43 @@ __all__ = [
     "mixture_log_likelihood",
     "responsibility_difference",
 ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Keys of ComparisonResult.metrics, in the order a mixture case writes them.
+
+N_OBSERVATIONS = "n_observations"
+LOG_LIKELIHOOD_EM = "log_likelihood_em"
+LOG_LIKELIHOOD_POSTERIOR_MEAN = "log_likelihood_posterior_mean"
+EM_INTERVAL_LEVEL = "em_interval_level"
+HDI_PROB = "hdi_prob"
+EM_N_ITER = "em_n_iter"
+EM_CONVERGED = "em_converged"
+EM_STOP_REASON = "em_stop_reason"
+EM_BIC = "em_bic"
+EM_AIC = "em_aic"
+ARI_EM = "ari_em"
+ARI_POSTERIOR = "ari_posterior"
+ARI_EM_VS_POSTERIOR = "ari_em_vs_posterior"
+RESPONSIBILITY_DIFF_MAX = "responsibility_diff_max"
+RESPONSIBILITY_DIFF_MEAN = "responsibility_diff_mean"
+VARIANTS = "variants"
+EM_REPORTED_LOG_LIKELIHOOD = "em_reported_log_likelihood"
+LOO_ELPD = "loo_elpd"
+LOO_SE = "loo_se"
+LOO_P = "loo_p"
+LOOIC = "looic"
+LOO_MAX_PARETO_K = "loo_max_pareto_k"
+EM_BIC_BY_K = "em_bic_by_k"
+EM_BIC_BEST_K = "em_bic_best_k"
+
+METRIC_KEYS = (
+    N_OBSERVATIONS, LOG_LIKELIHOOD_EM, LOG_LIKELIHOOD_POSTERIOR_MEAN, EM_INTERVAL_LEVEL,
+    HDI_PROB, EM_N_ITER, EM_CONVERGED, EM_STOP_REASON, EM_BIC, EM_AIC, ARI_EM, ARI_POSTERIOR,
+    ARI_EM_VS_POSTERIOR, RESPONSIBILITY_DIFF_MAX, RESPONSIBILITY_DIFF_MEAN, VARIANTS,
+    EM_REPORTED_LOG_LIKELIHOOD, LOO_ELPD, LOO_SE, LOO_P, LOOIC, LOO_MAX_PARETO_K, EM_BIC_BY_K,
+    EM_BIC_BEST_K,
+)  # fmt: skip
 
 
 def _comb2(n: np.ndarray) -> np.ndarray:

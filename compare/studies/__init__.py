@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
+from ..settings import EM_PCT, HDI_PCT
 from ._base import LEVELS, StudyConfig, StudyResult, Table, child_seeds
 
 __all__ = [
@@ -22,7 +23,8 @@ __all__ = [
     "run_study",
 ]
 
-# name -> module; imported on first use so `python -m compare list` stays fast.
+# name -> its package (compare/studies/<module>/); imported on first use so
+# `python -m compare list` stays fast.
 STUDIES = {
     "sample-size": "sample_size",
     "coverage": "coverage",
@@ -36,12 +38,12 @@ STUDIES = {
 # `python -m compare list` prints without importing the study).
 QUESTIONS = {
     "sample-size": (
-        "As the number of points per component grows from 10 to 10,000, where do EM's 95 % "
-        "intervals and the posterior's 94 % HDIs agree, and where do they part?"
+        "As the number of points per component grows from 10 to 10,000, where do EM's "
+        f"{EM_PCT} intervals and the posterior's {HDI_PCT} HDIs agree, and where do they part?"
     ),
     "coverage": (
-        "Over many data sets, how often do EM's 95 % intervals (analytic and bootstrap) and "
-        "the posterior's 94 % HDIs contain the true parameter?"
+        f"Over many data sets, how often do EM's {EM_PCT} intervals (analytic and bootstrap) "
+        f"and the posterior's {HDI_PCT} HDIs contain the true parameter?"
     ),
     "init-sensitivity": (
         "On the lecture's 2-D data, how often do k-means, EM and NUTS chains end at the same "
@@ -60,12 +62,12 @@ QUESTIONS = {
 
 
 def get_study(name: str):
-    """The module of study ``name`` (``NAME``, ``QUESTION``, ``run``)."""
+    """The package of study ``name`` (``NAME``, ``QUESTION``, ``run``)."""
     if name not in STUDIES:
         raise ValueError(f"unknown study {name!r}; valid studies: {', '.join(STUDIES)}")
     return import_module(f".{STUDIES[name]}", __name__)
 
 
 def run_study(name: str, config: StudyConfig | None = None) -> StudyResult:
-    """Run study ``name`` with ``config`` (default: the full level, seed 0, nutpie)."""
+    """Run study ``name`` with ``config`` (default: the full level, seed 0, the default sampler)."""
     return get_study(name).run(config or StudyConfig())

@@ -1,13 +1,14 @@
 """What every study is made of: its settings in, its result out.
 
 A study answers one question a student asks about EM against Bayes by a repeated
-experiment. Each study module (``compare/studies/<name>.py``) exposes::
+experiment. Each study package (``compare/studies/<name>/``: ``__init__.py`` with the
+experiment, ``figures.py`` with its figures and their captions) exposes::
 
     NAME: str                   # e.g. "sample-size"
     QUESTION: str               # one sentence, shown at the top of its page
     def run(config: StudyConfig) -> StudyResult
 
-and nothing in a study module writes files: :mod:`compare.studies.report` turns a
+and nothing in a study writes files: :func:`compare.reports.write_study` turns a
 :class:`StudyResult` into ``<out>/studies/<name>/``.
 """
 
@@ -19,11 +20,9 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["LEVELS", "StudyConfig", "StudyResult", "Table", "child_seeds"]
+from ..settings import DEFAULT_SAMPLER, LEVELS, SAMPLERS
 
-# tiny: the smallest configuration that runs every code path (the default test suite);
-# quick: what `make report` runs (`--quick`); full: the default of `python -m compare study`.
-LEVELS = ("tiny", "quick", "full")
+__all__ = ["LEVELS", "StudyConfig", "StudyResult", "Table", "child_seeds"]
 
 
 @dataclass(frozen=True)
@@ -37,20 +36,21 @@ class StudyConfig:
         sample sizes, draws) and records those in :attr:`StudyResult.settings`.
     seed : int
         Every random choice of the study derives from it (``numpy.random.SeedSequence``).
-    sampler : {"nutpie", "pymc"}
+    sampler : str
+        One of :data:`compare.settings.SAMPLERS`.
     """
 
-    level: str = "full"
+    level: str = LEVELS[-1]
     seed: int = 0
-    sampler: str = "nutpie"
+    sampler: str = DEFAULT_SAMPLER
 
     def __post_init__(self) -> None:
         if self.level not in LEVELS:
             raise ValueError(f"level must be one of {', '.join(LEVELS)}; got {self.level!r}")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
             raise ValueError(f"seed must be an integer >= 0; got {self.seed!r}")
-        if self.sampler not in ("nutpie", "pymc"):
-            raise ValueError(f"sampler must be one of nutpie, pymc; got {self.sampler!r}")
+        if self.sampler not in SAMPLERS:
+            raise ValueError(f"sampler must be one of {', '.join(SAMPLERS)}; got {self.sampler!r}")
 
     def as_settings(self) -> dict[str, Any]:
         """``{"level", "seed", "sampler"}``: the start of every :attr:`StudyResult.settings`.

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..fit import warning_messages
+from ..engine.fit import warning_messages
 from ..metrics import mixture_log_likelihood
 
 __all__ = [
@@ -116,7 +116,8 @@ def sample_posterior(
     Parameters
     ----------
     model : pymc.Model
-    sampler : {"nutpie", "pymc"}
+    sampler : str
+        One of :data:`compare.settings.SAMPLERS`.
     seed, draws, tune, chains : int
     initvals : list of dict, optional
         One starting point per chain (see :func:`models.sample`).

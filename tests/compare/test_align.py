@@ -3,8 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compare.align import match_components
-from compare.params import permute_components
+from compare.align import match_components, permute_components
 
 
 @settings(max_examples=50, deadline=None)

@@ -74,3 +74,13 @@ def test_run_rejects_bad_settings_before_fitting():
         compare.run("lecture-1d", draws=0)
     with pytest.raises(ValueError, match="valid cases"):
         compare.run("nope")
+
+
+@pytest.mark.parametrize("command", [["run", "lecture-1d"], ["study", "coverage"]])
+def test_out_that_is_a_file_exits_2_before_fitting_and_is_kept(command, tmp_path, capsys):
+    target = tmp_path / "notes.txt"
+    target.write_text("mine")
+    assert main([*command, "--out", str(target)]) == 2
+    assert "--out must be a folder" in capsys.readouterr().err
+    assert target.read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]

@@ -3,15 +3,16 @@
 import numpy as np
 
 from compare import CASES
-from compare.fit import fit_em, fit_em_variants
-from compare.params import em_parameters
+from compare.engine.fit import fit_em
+from compare.kinds import get_kind
+from compare.kinds.mixture_extras import fit_em_variants
 
 
 def test_diagonal_em_covariances_become_matrices_with_fixed_zeros():
     case = CASES["lecture-2d-k3"]
     data = case.generate(0)
     fit = fit_em(case, data, seed=1)
-    params, method = em_parameters("mixture", fit.estimator, fit.inference)
+    params, method = get_kind("mixture").em_parameters(fit.estimator, fit.inference)
     cov = params["covariances"]
     assert {f: v.shape for f, v in cov.items()} == dict.fromkeys(
         ("estimate", "se", "lower", "upper"), (3, 2, 2)

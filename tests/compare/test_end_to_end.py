@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import compare
-from compare.report import write_report
+from compare.reports import write_report
 
 METRIC_KEYS = {
     "case", "description", "kind", "n_components", "settings", "converged", "metrics",

@@ -70,3 +70,16 @@ def test_responsibility_difference():
     assert d["max"] == pytest.approx(0.1) and d["mean"] == pytest.approx(0.05)
     with pytest.raises(ValueError, match="shape"):
         M.responsibility_difference(np.ones((2, 2)), np.ones((3, 2)))
+
+
+def test_metric_keys_are_distinct_and_cover_what_the_pages_read():
+    import inspect
+
+    from compare.reports import case_page, index
+
+    assert len(set(M.METRIC_KEYS)) == len(M.METRIC_KEYS)
+    # The pages read metrics only through the constants, never by a typed string.
+    for module in (case_page, index):
+        source = inspect.getsource(module)
+        for key in M.METRIC_KEYS:
+            assert f'"{key}"' not in source, (module.__name__, key)

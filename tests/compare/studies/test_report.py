@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 import compare.studies
 from compare.cli import main
-from compare.report import write_report
+from compare.reports import write_report
 from compare.studies import STUDIES, StudyResult, Table
 from compare.studies.report import BLOCK_START, link_studies, write_study
 

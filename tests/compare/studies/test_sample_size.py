@@ -8,8 +8,8 @@ from matplotlib.figure import Figure
 
 from compare.studies import StudyConfig, StudyResult, run_study
 from compare.studies import sample_size as ss
-from compare.studies._figures import ratio_figure, width_figure
 from compare.studies._fits import _collapsed
+from compare.studies.sample_size.figures import ratio_figure, width_figure
 
 TINY = ss.LEVEL_SETTINGS["tiny"]
 PARAMS = ["weights[0]", "weights[1]", "means[0]", "means[1]", "sigma[0]", "sigma[1]"]

@@ -22,10 +22,20 @@ from collections import Counter
 import numpy as np
 from scipy.special import ndtr
 
-from ..cases import Case, Dataset, get_case
-from . import QUESTIONS
-from ._base import StudyConfig, StudyResult, Table, child_seeds
-from ._fits import PairFit, compile_delta, fit_pair
+from ...cases import Case, Dataset, get_case
+from ...kinds import get_kind
+from ...settings import (
+    DEFAULT_SAMPLER,
+    EM_LEVEL,
+    EM_PCT,
+    HDI_PCT,
+    HDI_PROB,
+    RECOMPILING_SAMPLERS,
+    SAMPLERS,
+)
+from .. import QUESTIONS
+from .._base import StudyConfig, StudyResult, Table, child_seeds
+from .._fits import PairFit, compile_delta, fit_pair
 
 __all__ = ["LEVEL_SETTINGS", "METHODS", "NAME", "QUESTION", "STRUCTURES", "answer", "covers", "run"]
 
@@ -39,9 +49,9 @@ LEVEL_SETTINGS = {
 }
 # method key -> (label, nominal level)
 METHODS = {
-    "em_analytic": ("EM analytic 95 %", 0.95),
-    "em_bootstrap": ("EM bootstrap 95 %", 0.95),
-    "hdi": ("posterior 94 % HDI", 0.94),
+    "em_analytic": (f"EM analytic {EM_PCT}", EM_LEVEL),
+    "em_bootstrap": (f"EM bootstrap {EM_PCT}", EM_LEVEL),
+    "hdi": (f"posterior {HDI_PCT} HDI", HDI_PROB),
 }
 _SEED_NAMES = ("data", "em", "bootstrap", "mcmc")
 TABLE_HEADER = [
@@ -100,21 +110,13 @@ def run(config: StudyConfig) -> StudyResult:
     settings["prior_seed"] = prior_seed
     warnings = _warnings(records, compiles, config.sampler)
 
-    from ._figures import coverage_figure
+    from .figures import coverage_caption, coverage_figure
 
     return StudyResult(
         name=NAME,
         question=QUESTION,
         answer=answer(data, timings, R, s["n_boot"]),
-        figures=[
-            (
-                "coverage",
-                coverage_figure(coverage, METHODS, R),
-                f"Coverage per parameter over R={R} replications, with Monte-Carlo error bars "
-                "(±1 standard error, sqrt(p(1-p)/R)). Dashed lines: the nominal 95 % of EM's "
-                "intervals (red) and 94 % of the HDI (blue).",
-            )
-        ],
+        figures=[("coverage", coverage_figure(coverage, METHODS, R), coverage_caption(R))],
         tables=[_coverage_table(coverage, R)],
         data=data,
         settings=settings,
@@ -134,14 +136,13 @@ def _fixed_prior_case(case: Case, prior_seed: int) -> Case:
     """
     if case.data_independent_priors:
         return case
-    if case.kind not in ("linear", "logistic"):
-        raise ValueError(f"no fixed-prior variant for a {case.kind} case")
     pilot = case.generate(prior_seed, "numpy")
+    kind = get_kind(case.kind)
 
     def make_model(data: Dataset):
-        import models
-
-        return models.set_data(case.make_model(pilot), X=data.X, y=data.y)
+        model = case.make_model(pilot)
+        kind.set_data(model, data)
+        return model
 
     return dataclasses.replace(
         case,
@@ -269,10 +270,11 @@ def _warnings(records, compiles: dict, sampler: str) -> list[str]:
         failed = [rec["bootstrap"]["error"] for rec in recs if "error" in rec["bootstrap"]]
         if failed:
             out.append(f"{name}: the bootstrap failed in {len(failed)}/{R}: {failed[0]}")
-    if sampler == "pymc":
+    if sampler in RECOMPILING_SAMPLERS:
         out.append(
             "PyMC's own NUTS compiles on every call (it has no data-swap hook): "
-            f"{compiles['pymc']} compilations. Use nutpie to reuse one model per structure."
+            f"{compiles[sampler]} compilations. Use {DEFAULT_SAMPLER} to reuse one model per "
+            "structure."
         )
     return out
 
@@ -373,13 +375,13 @@ def answer(data: dict, timings: dict, R: int, n_boot: int) -> str:
         + f" (of {len(cells)} pairs of parameter and method, about {chance:.1f} would fall "
         "that low by chance alone)."
     )
-    se95 = float(np.sqrt(0.95 * 0.05 / R))
+    se = float(np.sqrt(EM_LEVEL * (1 - EM_LEVEL) / R))
     parts.append(
-        f"With R={R}, a true coverage of 0.95 is measured to ±{se95:.2f}, so only gaps of "
-        f"about {2 * se95:.2f} or more are evidence."
+        f"With R={R}, a true coverage of {EM_LEVEL:g} is measured to ±{se:.2f}, so only gaps "
+        f"of about {2 * se:.2f} or more are evidence."
     )
     cc = data["compile_counts"]
-    compiled = cc["nutpie"] + cc["pymc"]
+    compiled = sum(cc[s] for s in SAMPLERS)
     parts.append(
         f"One replication (both structures: EM, {n_boot} bootstrap refits and one posterior "
         f"each) took {timings['per_replication']:.2f} s once compiled; {compiled} sampler "

@@ -1,8 +1,7 @@
-"""matplotlib figures of the sample-size and coverage studies, from their plain data.
+"""Figures of the sample-size study, from its plain data, with their captions.
 
 Each function takes the study's JSON-ready numbers and returns a ``Figure`` (no pyplot, no
-global state). Colours as in :mod:`compare.figures`: EM red (``C3``), posterior blue
-(``C0``), truth or reference black/grey; the bootstrap orange (``C1``).
+global state). Colours as on the case pages: EM red (``C3``), posterior blue (``C0``).
 """
 
 from __future__ import annotations
@@ -11,9 +10,45 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
-__all__ = ["bias_figure", "coverage_figure", "ratio_figure", "width_figure"]
+from ...settings import EM_PCT, HDI_PCT
 
-EM, POST, BOOT = "C3", "C0", "C1"
+__all__ = [
+    "BIAS_CAPTION",
+    "bias_figure",
+    "ratio_caption",
+    "ratio_figure",
+    "width_caption",
+    "width_figure",
+]
+
+EM, POST = "C3", "C0"
+
+
+def width_caption(collapse_fraction: float) -> str:
+    """Caption of :func:`width_figure`."""
+    return (
+        f"Interval width against n per component (log-log): EM's {EM_PCT} Wald interval "
+        f"(red) and the posterior's {HDI_PCT} HDI (blue), medians over the data sets of each "
+        "n (faint dots: each data set). Black x: EM collapsed (a component's sd below "
+        f"{collapse_fraction:.0%} of the data's); red triangles at the top: infinite EM "
+        "intervals. Grey dotted: slope -1/2."
+    )
+
+
+def ratio_caption(normal_ratio: float, agreement: float) -> str:
+    """Caption of :func:`ratio_figure`."""
+    return (
+        "EM width / HDI width per parameter (medians). The band is agreement within "
+        f"{agreement:.0%} of {normal_ratio:.3f}, the ratio of a {EM_PCT} to a {HDI_PCT} normal "
+        "interval."
+    )
+
+
+BIAS_CAPTION = (
+    "Bias (mean of estimate minus truth over the data sets, ±1 standard error) "
+    "of the EM estimate (red) and the posterior mean (blue), against n per "
+    "component."
+)
 
 
 def _grid(names: list[str]) -> dict[str, tuple[int, int]]:
@@ -82,8 +117,8 @@ def width_figure(summary: dict, records: list[dict]) -> Figure:
                     ax.plot(n, w, "x", color="k", ms=7, mew=1.5, zorder=5)
             ax.plot(n, p["hdi_width"], ".", color=POST, alpha=0.3, ms=4)
         shown = np.isfinite(em)
-        ax.plot(ns[shown], em[shown], "o-", color=EM, label="EM 95 % (median)")
-        ax.plot(ns, hdi, "s-", color=POST, label="HDI 94 % (median)")
+        ax.plot(ns[shown], em[shown], "o-", color=EM, label=f"EM {EM_PCT} (median)")
+        ax.plot(ns, hdi, "s-", color=POST, label=f"HDI {HDI_PCT} (median)")
         # Slope -1/2 through the largest n's HDI width: what both should follow.
         ax.plot(ns, hdi[-1] * np.sqrt(ns[-1] / ns), ":", color="0.5", label="slope -1/2")
         ax.set_xscale("log")
@@ -160,49 +195,4 @@ def bias_figure(summary: dict) -> Figure:
         ax.set_xlabel("n per component")
         ax.set_ylabel("estimate - truth")
     next(iter(axes.values())).legend(fontsize="small")
-    return fig
-
-
-def coverage_figure(coverage: dict, methods: dict, replications: int) -> Figure:
-    """Coverage per parameter and method with Monte-Carlo error bars; one panel per structure.
-
-    Parameters
-    ----------
-    coverage : dict
-        ``{structure: {parameter: {method: {"fraction", "se", ...}}}}``.
-    methods : dict
-        ``{method: (label, nominal level)}``, in plotting order.
-    replications : int
-        R, for the title.
-    """
-    widths = [len(params) for params in coverage.values()]
-    fig = Figure(figsize=(1.1 * sum(widths) + 2.0, 3.9), layout="constrained")
-    axes = fig.subplots(1, len(coverage), width_ratios=widths, sharey=True, squeeze=False)[0]
-    colours = dict(zip(methods, (EM, BOOT, POST), strict=False))
-    lowest = 1.0
-    for ax, (structure, params) in zip(axes, coverage.items(), strict=True):
-        x = np.arange(len(params))
-        for j, (method, (label, _)) in enumerate(methods.items()):
-            frac = np.array([params[p][method]["fraction"] for p in params])
-            se = np.array([params[p][method]["se"] for p in params])
-            ax.errorbar(
-                x + (j - 1) * 0.22,
-                frac,
-                yerr=np.nan_to_num(se),
-                fmt="o",
-                color=colours[method],
-                capsize=3,
-                label=label,
-            )
-            lowest = min(lowest, float(np.nanmin(frac - se)))
-        # One line per nominal level, in the colour of the first method that has it.
-        nominals = {nom: colours[m] for m, (_, nom) in reversed(methods.items())}
-        for nominal, colour in nominals.items():
-            ax.axhline(nominal, ls="--", color=colour, lw=1, label=f"nominal {nominal * 100:g} %")
-        ax.set_xticks(x, list(params), rotation=30)
-        ax.set_title(structure)
-    axes[0].set_ylabel("fraction covering the truth")
-    axes[0].set_ylim(max(0.0, min(lowest, 0.8) - 0.05), 1.02)
-    axes[-1].legend(fontsize="small", loc="lower right", ncols=2)
-    fig.suptitle(f"Coverage over R={replications} replications")
     return fig

@@ -2,10 +2,10 @@
 
 For K = 1 .. 5 on the lecture's 1-D and 2-D data, EM (several k-means++ starts) gives its
 maximised log-likelihood, BIC and AIC, and NUTS the posterior of the same mixture, with
-PSIS-LOO (``compare.comparison._loo``) and ArviZ's ranking (``az.compare``). A K larger than
-the data's two clusters makes the posterior non-identifiable (a component split in two, or
-left almost empty): its chains disagree, and the study shows their R-hat, divergences and
-per-chain weights instead of hiding them.
+PSIS-LOO (:func:`compare.kinds.mixture_extras.loo`) and ArviZ's ranking (``az.compare``).
+A K larger than the data's two clusters makes the posterior non-identifiable (a component
+split in two, or left almost empty): its chains disagree, and the study shows their R-hat,
+divergences and per-chain weights instead of hiding them.
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ import time
 
 import numpy as np
 
-from ..cases import get_case
-from ..comparison import _loo
-from . import QUESTIONS
-from . import _em_figures as plots
-from ._base import StudyConfig, StudyResult, Table, child_seeds
-from ._common import SAME_OPTIMUM_NATS, fmt, quietly, sample_posterior
+from ... import metrics as M
+from ...cases import get_case
+from ...kinds.mixture_extras import loo as _loo
+from .. import QUESTIONS
+from .._base import StudyConfig, StudyResult, Table, child_seeds
+from .._common import SAME_OPTIMUM_NATS, fmt, quietly, sample_posterior
+from . import figures as plots
 
 __all__ = ["LEVEL_SETTINGS", "NAME", "QUESTION", "run"]
 
@@ -226,8 +227,8 @@ def _flags(name, result) -> list[str]:
     out = []
     for k, b in result["bayes"].items():
         reasons = list(b["reasons"])
-        if b["loo_max_pareto_k"] > PARETO_K_MAX:
-            reasons.append(f"max Pareto k {b['loo_max_pareto_k']:.2f} > {PARETO_K_MAX}")
+        if b[M.LOO_MAX_PARETO_K] > PARETO_K_MAX:
+            reasons.append(f"max Pareto k {b[M.LOO_MAX_PARETO_K]:.2f} > {PARETO_K_MAX}")
         b["flagged"] = bool(reasons)
         if reasons:
             out.append(f"{name}, K={k}: " + "; ".join(reasons))
@@ -246,7 +247,7 @@ def _answer(results) -> str:
         text = (
             f"On {name} ({r['covariance']} covariances), BIC picks K={kb} "
             f"(BIC {fmt(em[kb]['bic'])}), AIC picks K={ka} (AIC {fmt(em[ka]['aic'])}) and "
-            f"LOO picks K={kl} (ELPD {fmt(bayes[kl]['loo_elpd'])} ± {fmt(bayes[kl]['loo_se'])})"
+            f"LOO picks K={kl} (ELPD {fmt(bayes[kl][M.LOO_ELPD])} ± {fmt(bayes[kl][M.LOO_SE])})"
         )
         runner = next((k for k, c in cmp.items() if c["rank"] == 1), None)
         if runner is not None:
@@ -296,9 +297,9 @@ def _tables(results) -> list[Table]:
                 [
                     name,
                     int(k),
-                    b["loo_elpd"],
-                    b["loo_se"],
-                    b["loo_p"],
+                    b[M.LOO_ELPD],
+                    b[M.LOO_SE],
+                    b[M.LOO_P],
                     c["rank"],
                     c["elpd_diff"],
                     c["dse"],
@@ -306,7 +307,7 @@ def _tables(results) -> list[Table]:
                     b["max_rhat"],
                     b["min_ess_bulk"],
                     b["divergences"],
-                    b["loo_max_pareto_k"],
+                    b[M.LOO_MAX_PARETO_K],
                     "FLAGGED" if b["flagged"] else "ok",
                 ]
             )

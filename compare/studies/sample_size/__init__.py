@@ -24,11 +24,12 @@ from collections import Counter
 import numpy as np
 from scipy.special import ndtri
 
-from ..cases import Dataset, get_case
-from ..generate import mixture_sample
-from . import QUESTIONS
-from ._base import StudyConfig, StudyResult, Table, child_seeds
-from ._fits import COLLAPSE_FRACTION, PairFit, compile_delta, fit_pair
+from ...cases import Dataset, get_case
+from ...generate import mixture_sample
+from ...settings import EM_PCT, EM_UPPER_QUANTILE, HDI_BAND_QUANTILES, HDI_PCT
+from .. import QUESTIONS
+from .._base import StudyConfig, StudyResult, Table, child_seeds
+from .._fits import COLLAPSE_FRACTION, PairFit, compile_delta, fit_pair
 
 __all__ = ["AGREEMENT", "LEVEL_SETTINGS", "NAME", "NORMAL_RATIO", "QUESTION", "answer", "run"]
 
@@ -48,7 +49,7 @@ LEVEL_SETTINGS = {
 }  # fmt: skip
 # A normal interval at 95 % is this much wider than at 94 %: the ratio of two intervals
 # that agree perfectly.
-NORMAL_RATIO = float(ndtri(0.975) / ndtri(0.97))
+NORMAL_RATIO = float(ndtri(EM_UPPER_QUANTILE) / ndtri(HDI_BAND_QUANTILES[1]))
 # Widths "agree" when their ratio is within this fraction of NORMAL_RATIO.
 AGREEMENT = 0.10
 _SEED_NAMES = ("data", "em", "mcmc")
@@ -98,36 +99,27 @@ def run(config: StudyConfig) -> StudyResult:
         "per_fit": float(np.mean([t["total"] - t["compile"] - t["build"] for t in fits])),
     }
 
-    from ._figures import bias_figure, ratio_figure, width_figure
+    from .figures import (
+        BIAS_CAPTION,
+        bias_figure,
+        ratio_caption,
+        ratio_figure,
+        width_caption,
+        width_figure,
+    )
 
     return StudyResult(
         name=NAME,
         question=QUESTION,
         answer=answer(summary),
         figures=[
-            (
-                "widths",
-                width_figure(summary, records),
-                "Interval width against n per component (log-log): EM's 95 % Wald interval "
-                "(red) and the posterior's 94 % HDI (blue), medians over the data sets of each "
-                "n (faint dots: each data set). Black x: EM collapsed (a component's sd below "
-                f"{COLLAPSE_FRACTION:.0%} of the data's); red triangles at the top: infinite EM "
-                "intervals. Grey dotted: slope -1/2.",
-            ),
+            ("widths", width_figure(summary, records), width_caption(COLLAPSE_FRACTION)),
             (
                 "ratio",
                 ratio_figure(summary, NORMAL_RATIO, AGREEMENT),
-                "EM width / HDI width per parameter (medians). The band is agreement within "
-                f"{AGREEMENT:.0%} of {NORMAL_RATIO:.3f}, the ratio of a 95 % to a 94 % normal "
-                "interval.",
+                ratio_caption(NORMAL_RATIO, AGREEMENT),
             ),
-            (
-                "bias",
-                bias_figure(summary),
-                "Bias (mean of estimate minus truth over the data sets, ±1 standard error) "
-                "of the EM estimate (red) and the posterior mean (blue), against n per "
-                "component.",
-            ),
+            ("bias", bias_figure(summary), BIAS_CAPTION),
         ],
         tables=[_summary_table(summary)],
         data=data,
@@ -237,10 +229,11 @@ def answer(summary: dict) -> str:
     small = summary[str(n0)]
     name, p = max(small["parameters"].items(), key=lambda kv: deviation(kv[1]["ratio"]))
     parts = [
-        f"At n={n0} per component (medians of {small['replications']} data sets) the EM 95 % "
-        f"interval for "
-        f"{name} is {_wide(p['em_width'])} against the posterior HDI's {p['hdi_width']:.3g} "
-        f"({_ratio(p['ratio'])}a 95 % normal interval is {NORMAL_RATIO:.2f} times a 94 % one)."
+        f"At n={n0} per component (medians of {small['replications']} data sets) the EM "
+        f"{EM_PCT} interval for {name} is {_wide(p['em_width'])} against the posterior "
+        f"HDI's {p['hdi_width']:.3g} "
+        f"({_ratio(p['ratio'])}a {EM_PCT} normal interval is {NORMAL_RATIO:.2f} times a "
+        f"{HDI_PCT} one)."
     ]
     agree_from = _agreement_start(summary)
     if agree_from is not None:
@@ -340,8 +333,8 @@ def _summary_table(summary: dict) -> Table:
         caption="Per n per component and parameter: median widths over its data sets, "
         "their ratio, the bias of both, and the data sets where EM collapsed or gave infinite "
         "intervals (counted per n).",
-        header=["n per component", "parameter", "EM 95 % width", "HDI 94 % width", "ratio",
-                "EM bias", "posterior bias", "EM collapsed", "EM infinite"],
+        header=["n per component", "parameter", f"EM {EM_PCT} width", f"HDI {HDI_PCT} width",
+                "ratio", "EM bias", "posterior bias", "EM collapsed", "EM infinite"],
         rows=rows,
     )  # fmt: skip
 

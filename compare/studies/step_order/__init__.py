@@ -26,14 +26,13 @@ import time
 
 import numpy as np
 
-from ..align import match_components
-from ..cases import get_case
-from ..fit import lecture_start
-from ..metrics import adjusted_rand_index, mixture_log_likelihood
-from . import QUESTIONS
-from . import _em_figures as plots
-from ._base import StudyConfig, StudyResult, Table, child_seeds
-from ._common import (
+from ...align import match_components
+from ...cases import get_case
+from ...kinds.mixture_extras import lecture_start
+from ...metrics import adjusted_rand_index, mixture_log_likelihood
+from .. import QUESTIONS
+from .._base import StudyConfig, StudyResult, Table, child_seeds
+from .._common import (
     SAME_OPTIMUM_NATS,
     fmt,
     partition_parameters,
@@ -41,8 +40,10 @@ from ._common import (
     quietly,
     responsibility_parameters,
 )
+from . import figures as plots
+from ._orders import Order
 
-__all__ = ["LEVEL_SETTINGS", "NAME", "QUESTION", "run"]
+__all__ = ["LEVEL_SETTINGS", "NAME", "QUESTION", "Order", "run"]
 
 NAME = "step-order"
 QUESTION = QUESTIONS[NAME]
@@ -152,7 +153,7 @@ def _order(name, data, level, seeds) -> dict:
                 _em_run(cls, X, data.labels, start)
                 | {
                     "guess": label,
-                    "order": "E first",
+                    "order": Order.E_FIRST,
                     "algorithm": kind,
                 }
             )
@@ -162,7 +163,7 @@ def _order(name, data, level, seeds) -> dict:
         _em_run(GaussianMixtureEM, X, data.labels, uniform)
         | {
             "guess": "any (discarded)",
-            "order": "M first, uniform P(C|x)",
+            "order": Order.M_UNIFORM,
             "algorithm": "soft",
             "start_means": uniform["means"].tolist(),
         }
@@ -172,7 +173,7 @@ def _order(name, data, level, seeds) -> dict:
     runs.append(
         {
             "guess": "any (discarded)",
-            "order": "M first, labels all 0",
+            "order": Order.M_ZEROS,
             "algorithm": "hard",
             "failed": True,
             "n_nan": int(np.isnan(zeros["means"]).sum()),
@@ -192,7 +193,7 @@ def _order(name, data, level, seeds) -> dict:
                 _em_run(cls, X, data.labels, start)
                 | {
                     "guess": f"random labels {r + 1}",
-                    "order": "M first, random labels",
+                    "order": Order.M_RANDOM,
                     "algorithm": kind,
                 }
             )
@@ -233,10 +234,10 @@ def _order_summary(result) -> dict:
     def pick(order, algorithm="soft"):
         return [r for r in runs if r["order"] == order and r["algorithm"] == algorithm]
 
-    e_first = pick("E first")
-    uniform = pick("M first, uniform P(C|x)")[0]
-    zeros = pick("M first, labels all 0", "hard")[0]
-    random_labels = pick("M first, random labels")
+    e_first = pick(Order.E_FIRST)
+    uniform = pick(Order.M_UNIFORM)[0]
+    zeros = pick(Order.M_ZEROS, "hard")[0]
+    random_labels = pick(Order.M_RANDOM)
     lecture = next(r for r in e_first if r["guess"].startswith("lecture"))
     return {
         "best": result["best"],
@@ -294,9 +295,9 @@ def _algorithms(case, seed, replications, seeds) -> dict:
 def _three_fits(case, data) -> dict:
     """Soft EM, hard EM and k-means from the case's start, run to convergence.
 
-    As :func:`compare.fit.fit_em_variants`, but with the estimators' default ``max_iter``:
-    its cap of 100 stops soft EM short on the overlapping lecture-1d-close data, and a bias
-    measured on unfinished fits would be the cap's, not the algorithm's.
+    As :func:`compare.kinds.mixture_extras.fit_em_variants`, but with the estimators' default
+    ``max_iter``: its cap of 100 stops soft EM short on the overlapping lecture-1d-close data,
+    and a bias measured on unfinished fits would be the cap's, not the algorithm's.
     """
     from em import ClassificationEM, GaussianMixtureEM, KMeans
 
@@ -476,7 +477,7 @@ def _tables(order, algorithms) -> list[Table]:
 def _outcome(run) -> str:
     if run["failed"]:
         return "NaN at the first M-step"
-    if run["order"].startswith("M first, uniform"):
+    if run["order"] == Order.M_UNIFORM:
         return "stuck at the symmetric fixed point"
     if run["algorithm"] == "hard":
         # Hard EM maximises the classification likelihood: its end is a fixed point of the

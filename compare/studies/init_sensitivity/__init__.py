@@ -19,13 +19,12 @@ import time
 
 import numpy as np
 
-from ..cases import get_case
-from ..fit import lecture_start
-from ..metrics import adjusted_rand_index
-from . import QUESTIONS
-from . import _em_figures as plots
-from ._base import StudyConfig, StudyResult, Table, child_seeds
-from ._common import (
+from ...cases import get_case
+from ...kinds.mixture_extras import lecture_start
+from ...metrics import adjusted_rand_index
+from .. import QUESTIONS
+from .._base import StudyConfig, StudyResult, Table, child_seeds
+from .._common import (
     SAME_OPTIMUM_NATS,
     fmt,
     partition_log_likelihood,
@@ -33,6 +32,7 @@ from ._common import (
     quietly,
     sample_posterior,
 )
+from . import figures as plots
 
 __all__ = ["LEVEL_SETTINGS", "NAME", "QUESTION", "run"]
 

@@ -1,0 +1,166 @@
+"""Writing to disk safely: each file or folder is built beside its target and renamed in.
+
+The report owns only what it writes. A page or a data file is written to a temporary name
+in its own folder and renamed over the old one (:func:`write_text_atomic`); a case's or a
+study's folder is built as ``.<name>.tmp-XXXX/`` beside it and swapped in as a whole
+(:func:`write_atomic_dir`). Nothing else in the output folder is read, moved or deleted,
+and the folders keep their permissions. If a build fails or is interrupted (Ctrl-C
+included) its temporary folder is removed and the previous version stays whole.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import stat
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from ._html import DPI
+
+__all__ = ["check_out_dir", "save_figures", "write_atomic_dir", "write_text_atomic"]
+
+
+def check_out_dir(out: str | os.PathLike, name: str = "out") -> Path:
+    """``out`` as a Path; a ValueError if it exists and is not a folder.
+
+    A report is written *into* a folder; an existing file of that name is the user's and
+    is never replaced or renamed.
+    """
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"{name} must be a folder (new or existing); {str(path)!r} is a file")
+    return path
+
+
+def _fresh_path(parent: Path, prefix: str) -> Path:
+    """A name in ``parent`` that does not exist yet (nothing is created)."""
+    while True:
+        path = parent / f"{prefix}{secrets.token_hex(4)}"
+        if not os.path.lexists(path):
+            return path
+
+
+def write_atomic_dir(
+    target: str | os.PathLike, build: Callable[[Path], object], *, keep_files: bool = True
+) -> Path:
+    """Build a folder with ``build(tmp)`` beside ``target``, then swap it in as a whole.
+
+    Parameters
+    ----------
+    target : path
+        The folder to (re)place; its parents are created. It must not be a file.
+    build : callable ``(Path) -> object``
+        Writes the contents into the empty temporary folder it is given
+        (``<parent>/.<name>.tmp-XXXX``).
+    keep_files : bool, default True
+        Copy the plain files at the top of an existing ``target`` that ``build`` did not
+        write (a README) into the new folder. The pages pass False: their folders are
+        theirs alone, and a figure an earlier version drew must not linger.
+
+    Returns
+    -------
+    Path
+        ``target``, absolute. A replaced folder keeps its permission bits; a new one gets
+        the umask's. If ``build`` raises (KeyboardInterrupt included) the temporary folder
+        is removed and ``target`` is as it was.
+    """
+    target = Path(target).absolute()
+    check_out_dir(target, "target")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _fresh_path(target.parent, f".{target.name}.tmp-")
+    tmp.mkdir()  # honours the umask, unlike tempfile.mkdtemp's 0o700
+    old = None
+    try:
+        build(tmp)
+        if target.is_dir():
+            if keep_files:
+                for entry in target.iterdir():
+                    if entry.is_file() and not (tmp / entry.name).exists():
+                        shutil.copy2(entry, tmp / entry.name)
+            os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
+            old = _fresh_path(target.parent, f".{target.name}.old-")
+            os.rename(target, old)
+            try:
+                os.rename(tmp, target)
+            except BaseException:
+                os.rename(old, target)  # put the previous version back
+                old = None
+                raise
+        else:
+            os.rename(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def _umask_mode(mode: int) -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return mode & ~umask
+
+
+def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
+    """Write ``text`` through a temporary file in the same folder and rename it over ``path``.
+
+    A reader never sees half a page. An existing file keeps its permission bits; a new one
+    gets the umask's (``0o666`` less the umask).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else _umask_mode(0o666)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(text)
+        os.chmod(tmp, mode)  # mkstemp makes it private; a page is for reading
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def save_figures(
+    directory: Path, figures: Iterable[tuple[str, Callable[[], object]]]
+) -> tuple[list[str], dict[str, str]]:
+    """Draw and save each figure as ``<directory>/<stem>.png``; one failure loses only itself.
+
+    Parameters
+    ----------
+    directory : Path
+    figures : iterable of (str, callable)
+        ``(stem, draw)``: ``draw()`` returns anything with ``savefig(path, dpi=...)`` (a
+        matplotlib ``Figure``, an ArviZ ``PlotCollection``).
+
+    Returns
+    -------
+    written : list of str
+        The stems saved, in order.
+    errors : dict of str to str
+        ``{stem: "ErrorClass: message"}`` for the figures that failed.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    written, errors = [], {}
+    for stem, draw in figures:
+        before = set(plt.get_fignums())
+        try:
+            draw().savefig(directory / f"{stem}.png", dpi=DPI)
+            written.append(stem)
+        except Exception as exc:  # one failed plot must not lose the rest of the page
+            errors[stem] = f"{type(exc).__name__}: {exc}"
+        finally:
+            # ArviZ draws through pyplot: close what this figure opened, nothing else.
+            for number in set(plt.get_fignums()) - before:
+                plt.close(number)
+    return written, errors

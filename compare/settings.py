@@ -1,0 +1,67 @@
+"""The suite's settings, in one place: samplers, interval levels, run and study sizes.
+
+Import-free on purpose: the command line reads it to build its options before PyMC is
+loaded (importing anything from :mod:`models` imports PyMC), so the sampler list is a copy
+of ``models.SAMPLERS``; ``tests/compare/test_settings.py`` pins the two together.
+
+Every module of :mod:`compare` that needs one of these numbers reads it from here: change
+the HDI to 89 % here and the tables, the figures' bands, the captions and the coverage
+study's nominal level all follow.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CHAINS",
+    "DEFAULT_SAMPLER",
+    "DRAWS",
+    "EM_LEVEL",
+    "EM_PCT",
+    "EM_UPPER_QUANTILE",
+    "HDI_BAND_QUANTILES",
+    "HDI_PCT",
+    "HDI_PROB",
+    "LEVELS",
+    "QUICK",
+    "RECOMPILING_SAMPLERS",
+    "SAMPLERS",
+    "TUNE",
+    "percent",
+]
+
+# Sampler backends, as ``models.SAMPLERS`` names them; the first is the default.
+SAMPLERS = ("nutpie", "pymc")
+DEFAULT_SAMPLER = SAMPLERS[0]
+# Samplers that compile the model on every call (PyMC's own NUTS has no data-swap hook), so
+# the model cache saves them nothing; the coverage study warns about it.
+RECOMPILING_SAMPLERS = ("pymc",)
+
+# Sampler settings of ``python -m compare run`` and :func:`compare.run`.
+DRAWS, TUNE, CHAINS = 1000, 1000, 4
+# --quick: enough draws for R-hat and ESS to mean something, few enough to be fast.
+QUICK = {"draws": 500, "tune": 500, "chains": 2}
+
+# Interval levels: EM's confidence intervals and the posterior's highest-density intervals.
+# They differ on purpose (95 % is the frequentist habit, 94 % ArviZ's default, which keeps
+# a reader from mistaking one for the other).
+EM_LEVEL = 0.95
+HDI_PROB = 0.94
+# The upper quantile of EM's central interval, (1 + EM_LEVEL) / 2, for t and normal bands;
+# written out because the derived float is 0.975 only up to rounding, and the figures and
+# the sample-size study have always used the exact number.
+EM_UPPER_QUANTILE = 0.975
+# The central posterior band of the regression figures (quantiles, not an HDI): HDI_PROB
+# of the draws between them.
+HDI_BAND_QUANTILES = (0.03, 0.97)
+
+# Study sizes: tiny (the test suite's, seconds), quick (`make report`), full (the default).
+LEVELS = ("tiny", "quick", "full")
+
+
+def percent(level: float) -> str:
+    """A level as the pages write it: ``0.95`` -> ``"95 %"``."""
+    return f"{level * 100:g} %"
+
+
+EM_PCT = percent(EM_LEVEL)
+HDI_PCT = percent(HDI_PROB)
