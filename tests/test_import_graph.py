@@ -16,15 +16,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("em", "models", "compare")
 
-# Cycles known and being fixed elsewhere, each a set of modules. Remove an entry when its
-# cycle is gone (test_allowlist_is_current fails then, to say so).
-KNOWN_CYCLES = [
-    # em/_init.py imports em.kmeans (kmeans_plusplus) inside a function and em/kmeans.py
-    # imports em._init at module level; the em branch of issue 11 moves the shared seeding
-    # helpers to their own module. Remove this entry when that branch is merged.
-    frozenset({"em._init", "em.kmeans"}),
-]
-
 # What each package must never import (the project's dependency rule).
 FORBIDDEN = {
     "em": ("pymc", "pytensor", "arviz", "models", "compare"),
@@ -166,14 +157,8 @@ def test_the_walker_sees_imports_inside_functions_and_relative_ones():
 
 
 def test_no_import_cycles():
-    unexpected = [sorted(c) for c in _cycles(GRAPH) if c not in KNOWN_CYCLES]
-    assert unexpected == [], f"import cycles: {unexpected}"
-
-
-def test_allowlist_is_current():
-    cycles = _cycles(GRAPH)
-    gone = [sorted(c) for c in KNOWN_CYCLES if c not in cycles]
-    assert gone == [], f"these cycles are fixed: remove them from KNOWN_CYCLES: {gone}"
+    cycles = [sorted(c) for c in _cycles(GRAPH)]
+    assert cycles == [], f"import cycles: {cycles}"
 
 
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))
