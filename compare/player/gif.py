@@ -46,9 +46,21 @@ def gif_bytes(frames: Sequence[np.ndarray]) -> bytes:
     -------
     bytes
         A GIF with exactly ``len(frames)`` frames.
+
+    Raises
+    ------
+    ValueError
+        For no frames, or two equal consecutive frames (a GIF writer merges those into
+        one, so the count would be off; the player's step counter makes every frame
+        differ from the one before).
     """
     if not frames:
         raise ValueError("frames is empty; accepted: at least one image")
+    for i in range(1, len(frames)):
+        if np.array_equal(frames[i - 1][..., :3], frames[i][..., :3]):
+            raise ValueError(
+                f"frames {i - 1} and {i} are equal; accepted: consecutive frames that differ"
+            )
     rgb = [Image.fromarray(np.ascontiguousarray(f[..., :3])) for f in frames]
     sample = Image.new("RGB", (rgb[0].width, 2 * rgb[0].height))
     sample.paste(rgb[0], (0, 0))
