@@ -104,30 +104,33 @@ def worked_example_html() -> str:
         "<table><tr><th>n</th><th>x_n</th><th>r_n1</th><th>r_n2</th>"
         "<th>lecture r_n1</th><th>agrees (3 decimals)</th></tr>" + rows + "</table>"
     )
-    lecture_weights = [LECTURE["weight_1"], 1.0 - LECTURE["weight_1"]]
+    lecture = {
+        "weights": [LECTURE["weight_1"], 1.0 - LECTURE["weight_1"]],
+        "means": LECTURE["means"],
+        "variances": LECTURE["variances"],
+    }
+    quantities = [
+        ("N_k = &Sigma;<sub>n</sub> r_nk", "counts"),
+        ("&Sigma;<sub>n</sub> r_nk x_n", "sums"),
+        ("weight N_k / 5", "weights"),
+        ("mean &Sigma;<sub>n</sub> r_nk x_n / N_k", "means"),
+        ("variance &Sigma;<sub>n</sub> r_nk (x_n - mean)&sup2; / N_k", "variances"),
+    ]
     m_rows = []
-    for k in range(2):
-        checks = [
-            (e["weights"][k], lecture_weights[k]),
-            (e["means"][k], LECTURE["means"][k]),
-            (e["variances"][k], LECTURE["variances"][k]),
-        ]
-        m_rows.append(
-            f"<tr><td>{k + 1}</td><td>{_cell(e['counts'][k])}</td><td>{_cell(e['sums'][k])}</td>"
-            + "".join(
-                f"<td>{float(ours)!r}</td><td>{float(theirs)!r}</td>"
-                f"<td>{_agree(ours, theirs, 1e-12)}</td>"
-                for ours, theirs in checks
-            )
-            + "</tr>"
-        )
-    m_table = (
-        "<table><tr><th>k</th><th>N_k = &Sigma; r_nk</th><th>&Sigma; r_nk x_n</th>"
-        "<th>weight N_k / 5</th><th>lecture</th><th>agrees</th>"
-        "<th>mean &Sigma; r_nk x_n / N_k</th><th>lecture</th><th>agrees</th>"
-        '<th>variance &Sigma; r_nk (x_n - mean)&sup2; / N_k</th><th>lecture ("sigma")</th>'
-        "<th>agrees</th></tr>" + "".join(m_rows) + "</table>"
-    )
+    for label, key in quantities:
+        cells = []
+        for k in range(2):
+            ours = float(e[key][k])
+            if key in lecture:
+                theirs = float(lecture[key][k])
+                cells.append(
+                    f"<td>{ours!r}</td><td>{theirs!r}</td><td>{_agree(ours, theirs, 1e-12)}</td>"
+                )
+            else:
+                cells.append(f"<td>{_cell(ours)}</td><td>-</td><td></td>")
+        m_rows.append(f"<tr><td class='l'>{label}</td>{''.join(cells)}</tr>")
+    header = "".join(f"<th>component {k}</th><th>lecture</th><th>agrees</th>" for k in (1, 2))
+    m_table = f"<table><tr><th class='l'>M-step</th>{header}</tr>" + "".join(m_rows) + "</table>"
     return (
         "<div class='em-worked-example'><h3>The lecture's worked example: one epoch</h3>"
         f"<p>Points {html.escape(str(POINTS.tolist()))}; start: means 1 and 2, variances 2 "
