@@ -495,7 +495,7 @@ def _choose_columns(raw: _Raw, columns, path: Path) -> list[str]:
     if len(raw.columns) < len(names):
         raise UserDataError(
             f"{path} has only {_count(len(raw.columns), 'column')} "
-            f"({', '.join(raw.columns)}) but {len(names)} were asked for "
+            f"({', '.join(map(repr, raw.columns))}) but {len(names)} were asked for "
             f"({', '.join(names)}); is the delimiter right? Accepted delimiters: , ; tab |"
         )
     missing = [n for n in names if n not in raw.columns]
