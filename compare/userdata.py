@@ -604,8 +604,11 @@ def _to_float(cell) -> float | None:
         return float(cell)
     if isinstance(cell, int | float | np.integer | np.floating):
         return float(cell)
+    text = str(cell).strip()
+    if "_" in text:  # float() reads "1_000" as 1000; in a data file that is a typo, not a number
+        return None
     try:
-        return float(str(cell).strip())
+        return float(text)
     except ValueError:
         return None
 

@@ -263,13 +263,14 @@ def test_no_such_column_when_selecting_from_loaded_data(tmp_path):
 
 
 def test_non_numeric_names_row_line_and_column(tmp_path):
-    rows = "".join(f"{v},1\n" for v in ["1", "2", "x1", "3", "two", "a", "b", "c", "d", "e"])
+    rows = "".join(f"{v},1\n" for v in ["1", "2", "x1", "3", "two", "1_0", "b", "c", "d", "e"])
     path = _write(tmp_path, "d.csv", "a,b\n" + rows)
     with pytest.raises(UserDataError) as info:
         load_table(path)
     message = str(info.value)
     assert "column 'a'" in message and "7 cells do not" in message
     assert "row 3 (line 4): 'x1'" in message and "row 5 (line 6): 'two'" in message
+    assert "row 6 (line 7): '1_0'" in message  # Python's float() would read 10
     assert "and 2 more" in message  # five shown, two left
 
 
