@@ -564,6 +564,25 @@ class ResultCache:
             self.prune(self.max_bytes, keep=key.digest)
         return self._check(entry, key.digest)
 
+    def recorded_seconds(self, kind: str, name: str) -> float | None:
+        """What the latest stored run of job ``name`` took (any settings), or None.
+
+        An estimate for the progress display of a job that misses the cache (its seed or
+        the code changed): the same case took about as long last time.
+        """
+        latest = None
+        for entry in self._entries():
+            try:
+                manifest = json.loads((entry / MANIFEST).read_text())
+                parts, created = manifest["parts"], manifest["created"]
+                seconds = float(manifest["seconds"])
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+            same = parts.get("kind") == kind and parts.get("name") == name
+            if same and (latest is None or created > latest[0]):
+                latest = (created, seconds)
+        return None if latest is None else latest[1]
+
     def info(self) -> CacheInfo:
         """The folder, the number of entries and their total size in bytes."""
         entries = self._entries()

@@ -240,6 +240,17 @@ def test_restore_replaces_dest_and_never_touches_siblings(tmp_path):
         rc.restore(str(hit.output), out / "fake")
 
 
+def test_recorded_seconds_of_the_latest_run_of_a_job(tmp_path):
+    cache = rc.ResultCache(tmp_path / "c")
+    fake_job(1, tmp_path / "a")
+    assert cache.recorded_seconds("case", "fake") is None
+    for seed, secs, created in ((1, 40.0, "2026-01-01T10:00:00"), (2, 30.0, "2026-01-02T10:00:00")):
+        key = rc.job_key("case", "fake", {"seed": seed}, source="s", versions={})
+        cache.put(key, tmp_path / "a", {"seconds": secs, "created": created})
+    assert cache.recorded_seconds("case", "fake") == 30.0
+    assert cache.recorded_seconds("study", "fake") is None
+
+
 def test_info_clear_and_size_cap(tmp_path, capsys):
     root = tmp_path / "c"
     root.mkdir()
