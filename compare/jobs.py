@@ -20,9 +20,19 @@ from pathlib import Path
 
 from .cases import get_case
 from .progress import JobReport, report_step
-from .resultcache import ResultCache, job_key, restore
+from .resultcache import JobKey, ResultCache, job_key, restore
 
-__all__ = ["CASE_SETTINGS", "JobOutcome", "case_group", "run_case_job", "run_study_job"]
+__all__ = [
+    "CASE_SETTINGS",
+    "JobOutcome",
+    "case_group",
+    "case_key",
+    "restore_cached",
+    "run_case_job",
+    "run_study_job",
+    "study_key",
+    "study_label",
+]
 
 # What a case's result depends on besides its definition (ComparisonResult.settings).
 CASE_SETTINGS = ("seed", "draws", "tune", "chains", "sampler", "quick", "method")
@@ -67,6 +77,72 @@ def _check_case_settings(settings: dict) -> dict:
     return {k: settings[k] for k in CASE_SETTINGS}
 
 
+def case_key(name: str, settings: dict) -> JobKey:
+    """The result-cache key of case ``name`` run with ``settings`` (:data:`CASE_SETTINGS`)."""
+    return job_key("case", name, _check_case_settings(settings), case=get_case(name))
+
+
+def study_key(name: str, config: dict) -> JobKey:
+    """The result-cache key of study ``name`` with ``config`` (``level``, ``seed``,
+    ``sampler``); the study's code is in the source hash."""
+    from .studies import StudyConfig, get_study
+
+    get_study(name)  # an unknown name fails here, with the valid ones listed
+    return job_key("study", name, StudyConfig(**config).as_settings())
+
+
+def study_label(name: str, config: dict) -> str:
+    """``"study NAME (LEVEL)"``, the study's label in the progress lines."""
+    return f"study {name} ({config.get('level', 'full')})"
+
+
+def restore_cached(
+    kind: str,
+    name: str,
+    settings: dict,
+    staging: str,
+    cache_dir: str | None = None,
+    read_cache: bool = True,
+) -> JobOutcome | None:
+    """The job's cached folder restored into the staging folder, or None on a miss.
+
+    Cheap (no PyMC import): the parent process calls it for every job first and hands
+    only the misses to :func:`compare.parallel.run_jobs`, so a run where nothing changed
+    starts no worker at all.
+
+    Parameters
+    ----------
+    kind : {"case", "study"}
+    name : str
+    settings : dict
+        A case's :data:`CASE_SETTINGS` or a study's config.
+    staging, cache_dir, read_cache
+        As for :func:`run_case_job`.
+    """
+    t0 = time.perf_counter()
+    cache = ResultCache(cache_dir, read=read_cache)
+    if kind == "case":
+        return _restore(
+            cache, case_key(name, settings), name, Path(staging) / name, "metrics.json", t0
+        )
+    if kind == "study":
+        from .studies.report import STUDIES_DIR
+
+        dest = Path(staging) / STUDIES_DIR / name
+        label = study_label(name, settings)
+        return _restore(cache, study_key(name, settings), label, dest, "results.json", t0)
+    raise ValueError(f"kind must be one of case, study; got {kind!r}")
+
+
+def _restore(cache, key, label, dest: Path, document: str, t0: float) -> JobOutcome | None:
+    hit = cache.get(key)
+    if hit is None:
+        return None
+    restore(hit, dest)
+    doc = json.loads((dest / document).read_text())
+    return JobOutcome(_hit_report(label, hit, t0), str(dest), doc)
+
+
 def _hit_report(label: str, hit, t0: float) -> JobReport:
     manifest = hit.manifest
     return JobReport(
@@ -108,20 +184,16 @@ def run_case_job(
     JobOutcome
     """
     settings = _check_case_settings(settings)
+    t0 = time.perf_counter()
+    key = case_key(name, settings)
+    cache = ResultCache(cache_dir, read=read_cache)
+    restored = _restore(cache, key, name, Path(staging) / name, "metrics.json", t0)
+    if restored is not None:
+        return restored
     from .comparison import run
     from .report import write_case
 
-    t0 = time.perf_counter()
-    case = get_case(name)
-    key = job_key("case", name, settings, case=case)
-    cache = ResultCache(cache_dir, read=read_cache)
     dest = Path(staging) / name
-    hit = cache.get(key)
-    if hit is not None:
-        restore(hit, dest)
-        doc = json.loads((dest / "metrics.json").read_text())
-        return JobOutcome(_hit_report(name, hit, t0), str(dest), doc)
-
     report_step("fit")
     result = run(name, **settings)
     report_step("figures")
@@ -175,21 +247,18 @@ def run_study_job(
     JobOutcome
         ``document`` is the study's ``results.json``.
     """
-    from .studies import StudyConfig, get_study, run_study
+    from .studies import StudyConfig, run_study
     from .studies.report import STUDIES_DIR, write_study
 
-    get_study(name)  # an unknown name fails here, with the valid ones listed
-    config = StudyConfig(**config)
-    label = f"study {name} ({config.level})"
     t0 = time.perf_counter()
-    key = job_key("study", name, config.as_settings())
+    key = study_key(name, config)
+    label = study_label(name, config)
     cache = ResultCache(cache_dir, read=read_cache)
     dest = Path(staging) / STUDIES_DIR / name
-    hit = cache.get(key)
-    if hit is not None:
-        restore(hit, dest)
-        doc = json.loads((dest / "results.json").read_text())
-        return JobOutcome(_hit_report(label, hit, t0), str(dest), doc)
+    restored = _restore(cache, key, label, dest, "results.json", t0)
+    if restored is not None:
+        return restored
+    config = StudyConfig(**config)
 
     before = _compile_counts()
     report_step("fit")

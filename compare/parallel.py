@@ -11,7 +11,10 @@ Workers are started with ``spawn`` (a fork of a process that has imported PyTens
 or started threads is unsafe) in one pool of at most N processes, so memory stays bounded
 by N copies of PyMC and its compiled models. Starting a worker and importing PyMC costs
 a few seconds (measured by ``python -m compare.parallel``), which is why one worker or a
-single group runs in this process instead.
+single group runs in this process instead. A script that calls :func:`run_jobs` must
+guard its top level with ``if __name__ == "__main__":`` (spawned workers import the main
+script); ``python -m compare`` needs nothing, as spawn never re-runs a ``__main__``
+module of a package.
 
 :func:`run_jobs` returns one :class:`JobResult` per job, in the order of the job list.
 While they run, ``on_event(kind, index, payload)`` is called in this process as things

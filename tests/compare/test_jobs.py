@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from compare.jobs import case_group, run_case_job, run_study_job
+from compare.jobs import case_group, restore_cached, run_case_job, run_study_job
 from compare.parallel import Job, run_jobs
 from compare.progress import Progress
 from compare.resultcache import ResultCache
@@ -28,6 +28,15 @@ def test_a_study_job_is_cached_and_restored_with_the_same_numbers(tmp_path):
     assert numbers(a) == numbers(b) and second.document == first.document
     assert sorted(p.name for p in a.iterdir()) == sorted(p.name for p in b.iterdir())
     assert ResultCache(cache).info().entries == 1
+    # What the parent does before starting any worker: restore the hits itself.
+    third = restore_cached("study", "step-order", TINY, str(tmp_path / "c"), cache)
+    assert third.report.cached and third.document == first.document
+    assert (
+        restore_cached("study", "step-order", TINY | {"seed": 1}, str(tmp_path / "d"), cache)
+        is None
+    )
+    assert restore_cached("study", "step-order", TINY, str(tmp_path / "e"), cache, False) is None
+    assert not (tmp_path / "d").exists() and not (tmp_path / "e").exists()
 
 
 def test_jobs_run_through_the_runner_with_progress_lines(tmp_path):
@@ -60,6 +69,8 @@ def test_bad_job_arguments():
         run_study_job("nope", TINY, "/nonexistent")
     with pytest.raises(ValueError, match="unknown case 'nope'"):
         case_group("nope")
+    with pytest.raises(ValueError, match="kind must be one of case, study"):
+        restore_cached("figure", "x", {}, "/nonexistent")
 
 
 def test_cases_that_share_a_compiled_model_share_a_group():
