@@ -35,7 +35,7 @@ from compare.player import (
     write_landscape,
     write_player,
 )
-from compare.report import CSS
+from compare.reports._html import CSS
 
 CASES = ("lecture-1d", "lecture-2d")
 

@@ -6,7 +6,7 @@ can run them in spawned workers. Each writes its folder into a staging folder gi
 the caller (``<staging>/<case>`` or ``<staging>/studies/<name>``) and returns a
 :class:`JobOutcome`: the line for :mod:`compare.progress`, the folder and the document
 (``metrics.json`` or ``results.json``) the report's index is built from. The caller then
-moves the folders into the report (:func:`compare.report.write_atomic_dir`).
+moves the folders into the report (:func:`compare.reports._files.write_atomic_dir`).
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ def restore_cached(
             cache, case_key(name, settings), name, Path(staging) / name, "metrics.json", t0
         )
     if kind == "study":
-        from .studies.report import STUDIES_DIR
+        from .reports.index import STUDIES_DIR
 
         dest = Path(staging) / STUDIES_DIR / name
         label = study_label(name, settings)
@@ -190,8 +190,8 @@ def run_case_job(
     restored = _restore(cache, key, name, Path(staging) / name, "metrics.json", t0)
     if restored is not None:
         return restored
-    from .comparison import run
-    from .report import write_case
+    from .engine.comparison import run
+    from .reports.case_page import write_case
 
     dest = Path(staging) / name
     report_step("fit")
@@ -247,8 +247,9 @@ def run_study_job(
     JobOutcome
         ``document`` is the study's ``results.json``.
     """
+    from .reports.index import STUDIES_DIR
+    from .reports.study_page import write_study
     from .studies import StudyConfig, run_study
-    from .studies.report import STUDIES_DIR, write_study
 
     t0 = time.perf_counter()
     key = study_key(name, config)

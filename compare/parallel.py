@@ -3,7 +3,7 @@
 A :class:`Job` is a picklable callable with its arguments, a label and a ``group``.
 Jobs of one group run in one worker, one after another in list order: give the jobs that
 build the same compiled model structure (``Case.model_key`` without the data, a study's
-model) the same group, and the process-wide model cache of :mod:`compare.fit` and the
+model) the same group, and the process-wide model cache of :mod:`compare.engine.fit` and the
 compiled samplers of :mod:`models.sampling` serve all but the first of them, as they do in
 a single process today. Jobs without a group are each their own group.
 

@@ -53,7 +53,7 @@ from typing import Any
 
 import numpy as np
 
-from .report import write_atomic_dir
+from .reports._files import write_atomic_dir
 
 __all__ = [
     "CACHE_ENV",
@@ -662,7 +662,7 @@ def restore(cached: CachedJob, dest: str | os.PathLike, *, note: bool = True) ->
     """Copy a cached job's folder to ``dest``, replacing whatever was there, atomically.
 
     The copy is built beside ``dest`` under a hidden name and renamed into place
-    (:func:`compare.report.write_atomic_dir`); nothing else in ``dest``'s parent is
+    (:func:`compare.reports._files.write_atomic_dir`); nothing else in ``dest``'s parent is
     touched, and an interrupted restore leaves the old ``dest`` whole.
 
     Parameters

@@ -186,8 +186,10 @@ def test_compare_layers_point_down():
     """Lower layers of compare never import higher ones (see compare/__init__.py)."""
     layers = [
         {"compare.cli", "compare.__main__"},
+        # the runner: jobs (cached, in worker processes) with their progress display
+        {"compare.jobs", "compare.resultcache", "compare.parallel", "compare.progress"},
         {"compare.reports", "compare.studies"},
-        {"compare.figures"},
+        {"compare.figures", "compare.player"},
         {"compare.engine"},
         {"compare.kinds"},
     ]

@@ -25,7 +25,7 @@ from .scene import component_colours, densities_1d, ellipse_points, point_colour
 
 __all__ = ["DPI", "PlayerFigure"]
 
-# The report's figure resolution (compare.report.DPI): the player sits among its figures.
+# The report's figure resolution (compare.reports._html.DPI): the player sits among its figures.
 DPI = 80
 # Point area (pt^2) and line widths (pt) of the moving artists; the script scales the same
 # numbers to pixels.

@@ -19,7 +19,7 @@ How a run is classified (:func:`classify_optima`), in this order:
 1. **collapse**: a component holds fewer than :data:`MIN_POINTS` points' worth of weight
    (``w_k N``), or its scale ``det(Sigma_k)^(1/(2D))`` is below :data:`COLLAPSE_SCALE` times
    the data's; such a run's log-likelihood can be arbitrarily high and is not compared.
-2. **best**: within :data:`compare.studies._common.SAME_OPTIMUM_NATS` of the highest final
+2. **best**: within :data:`compare.settings.SAME_OPTIMUM_NATS` of the highest final
    log-likelihood of the other runs, with the components in increasing order of the plotted
    coordinate (``mu_1 < mu_2``: above the diagonal of the picture).
 3. **twin**: as good as the best, with the labels swapped (below the diagonal).
@@ -42,8 +42,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import BoundaryNorm, to_hex
 from matplotlib.figure import Figure
 
-from ..fit import lecture_start
-from ..studies._common import SAME_OPTIMUM_NATS
+from ..kinds.mixture_extras import lecture_start
+from ..settings import SAME_OPTIMUM_NATS
 from .files import check_data, write_atomic
 from .frames import DPI
 from .history import IterationHistory, stepped_history

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..engine.fit import warning_messages
 from ..metrics import mixture_log_likelihood
+from ..settings import SAME_OPTIMUM_NATS
 
 __all__ = [
     "SAME_OPTIMUM_NATS",
@@ -28,11 +29,6 @@ __all__ = [
     "responsibility_parameters",
     "sample_posterior",
 ]
-
-# Final EM log-likelihoods closer than this (nats) count as one optimum. EM stops when a
-# step gains less than 1e-6 per point, so a run can end ~0.01 short of its optimum; the
-# distinct optima of the lecture's data are several nats apart.
-SAME_OPTIMUM_NATS = 0.1
 
 
 def quietly(fn: Callable[..., Any], *args, **kwargs) -> tuple[Any, list[str]]:
