@@ -189,8 +189,10 @@ def test_compare_layers_point_down():
         # the runner: jobs (cached, in worker processes) with their progress display
         {"compare.jobs", "compare.resultcache", "compare.parallel", "compare.progress"},
         {"compare.reports", "compare.studies"},
-        {"compare.figures", "compare.player"},
         {"compare.engine"},
+        # optional page parts: computed by the engine, drawn with the figures below them
+        {"compare.sections"},
+        {"compare.figures", "compare.player"},
         {"compare.kinds"},
     ]
 

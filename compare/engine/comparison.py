@@ -21,6 +21,7 @@ from ..generate import METHODS
 from ..kinds import Kind, get_kind
 from ..kinds._kind import plain
 from ..predictive import predictive_dataset
+from ..sections import compute_sections
 from ..settings import CHAINS, DEFAULT_SAMPLER, DRAWS, EM_LEVEL, HDI_PROB, QUICK, SAMPLERS, TUNE
 from .fit import BayesFit, EMFit
 from .pair import Pair, fit_both
@@ -68,6 +69,11 @@ class ComparisonResult:
         Soft EM, hard EM and k-means from one start (mixtures), for the iteration plot.
     notes : list of str
         What a reader must know (missing standard errors, warnings, non-convergence).
+    sections : dict
+        ``{name: data}`` of the optional page sections that apply to the case
+        (:mod:`compare.sections`); JSON-ready.
+    section_errors : dict
+        ``{name: message}`` of the sections that failed.
     """
 
     case: Case
@@ -86,6 +92,8 @@ class ComparisonResult:
     predictive: Any
     variants: dict | None
     notes: list[str] = field(default_factory=list)
+    sections: dict = field(default_factory=dict)
+    section_errors: dict = field(default_factory=dict)
 
     @property
     def converged(self) -> bool:
@@ -107,6 +115,8 @@ class ComparisonResult:
             "alignment": {k: v.to_dict() for k, v in self.alignment.items()},
             "parameters": [r.to_dict() for r in self.rows],
             "notes": self.notes,
+            "sections": self.sections,
+            "section_errors": self.section_errors,
         }
 
 
@@ -211,7 +221,7 @@ def run(
         notes.append(
             "WARNING: the chains did not converge cleanly: " + "; ".join(bayes.diagnostics.reasons)
         )
-    return ComparisonResult(
+    result = ComparisonResult(
         case=case,
         data=data,
         settings=settings,
@@ -229,6 +239,10 @@ def run(
         variants=extras["variants"],
         notes=notes,
     )
+    result.sections, seconds, result.section_errors = compute_sections(result)
+    result.timings |= {f"section_{name}": t for name, t in seconds.items()}
+    result.timings["total"] = time.perf_counter() - start
+    return result
 
 
 def _metrics(kind: Kind, data: Dataset, pair: Pair, extras: dict) -> dict[str, Any]:

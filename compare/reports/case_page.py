@@ -136,6 +136,7 @@ def write_case(result, directory: str | os.PathLike) -> dict:
         ``timings`` completed with ``figures`` and ``write`` seconds.
     """
     from ..figures import case_figures
+    from ..sections import render_sections
 
     directory = Path(directory)
     start = time.perf_counter()
@@ -143,6 +144,7 @@ def write_case(result, directory: str | os.PathLike) -> dict:
     stems, errors = save_figures(directory, [(s.stem, s.drawer(result)) for s in specs])
     figures = [f"{stem}.png" for stem in stems]
     captions = {s.stem: s.caption for s in specs}
+    sections = render_sections(result.sections, directory)
     figure_time = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -159,13 +161,13 @@ def write_case(result, directory: str | os.PathLike) -> dict:
     doc["timings"]["write"] = time.perf_counter() - start
     (directory / "metrics.json").write_text(dump_json(doc))
     (directory / "index.html").write_text(
-        _case_html(result, doc, captions, summary_header, summary_rows)
+        _case_html(result, doc, captions, summary_header, summary_rows, sections)
     )
     (directory / "index.md").write_text(_case_md(result, doc))
     return doc
 
 
-def _case_html(result, doc, captions, summary_header, summary_rows) -> str:
+def _case_html(result, doc, captions, summary_header, summary_rows, sections) -> str:
     case = result.case
     parts = [
         page_head(case.name),
@@ -214,6 +216,11 @@ def _case_html(result, doc, captions, summary_header, summary_rows) -> str:
         )
     for name, err in doc["figure_errors"].items():
         parts.append(f"<p class='bad'>Figure {html.escape(name)} failed: {html.escape(err)}</p>")
+    for title, body in sections:
+        parts.append(f"<h2>{html.escape(title)}</h2>")
+        parts.append(body)
+    for name, err in result.section_errors.items():
+        parts.append(f"<p class='bad'>Section {html.escape(name)} failed: {html.escape(err)}</p>")
     parts.append(f"<h2>ArviZ summary (aligned posterior, {HDI_PCT} HDI)</h2>")
     parts.append(table(summary_header, summary_rows))
     parts.append("<h2>Diagnostics and timings</h2>")
