@@ -1,8 +1,9 @@
 """Gaussian mixture models: 1-D (``NormalMixture``) and n-D (a mixture of ``MvNormal``).
 
 Both are marginalised over the component labels, so NUTS samples only the continuous
-parameters. Label switching is removed by ordering the components: by their mean in 1-D, by
-the first coordinate of their mean in n-D.
+parameters. Label switching is removed by ordering the components (``ordering="ordered"``,
+the default): by their mean in 1-D, by the first coordinate of their mean in n-D;
+``ordering="none"`` leaves the labels free.
 
 Two prior families (``prior=``):
 
@@ -62,9 +63,10 @@ from ._validation import (
 )
 from .data import register_data_checks
 
-__all__ = ["PRIORS", "mv_normal_mixture", "normal_mixture"]
+__all__ = ["ORDERINGS", "PRIORS", "mv_normal_mixture", "normal_mixture"]
 
 PRIORS = ("weak", "conjugate")
+ORDERINGS = ("ordered", "none")
 
 # Spread of the weak priors in units of the data's standard deviation: wide enough that
 # the data dominate, narrow enough to keep the sampler away from absurd regions.
@@ -80,6 +82,7 @@ def normal_mixture(
     n_components: int,
     *,
     prior: str = "weak",
+    ordering: str = "ordered",
     weight_concentration=None,
     mean_prior=None,
     mean_precision=None,
@@ -99,15 +102,20 @@ def normal_mixture(
         Number of components ``K >= 1``.
     prior : {"weak", "conjugate"}, default "weak"
         The prior family (module docstring).
+    ordering : {"ordered", "none"}, default "ordered"
+        ``"ordered"``: the means are constrained increasing, which removes label switching.
+        ``"none"``: no constraint; the posterior is then symmetric under relabelling and
+        chains may switch labels (each chain, or the same chain at different times, can
+        call a cluster by another component index).
     weight_concentration : float or array of shape (K,), default 1.0
         Dirichlet concentration of the weights (both families).
     mean_prior, mean_precision, degrees_of_freedom, covariance_prior : float, optional
         ``prior="conjugate"`` only: ``m0``, ``kappa0 > 0``, ``nu0 > 0`` and ``Psi0 > 0``.
         Defaults: ``mean(x)``, 0.01, 3 and ``var(x) / K^2``.
     mu_prior : tuple (loc, scale), optional
-        ``prior="weak"`` only: Normal prior of the means; ``loc`` of shape (K,) strictly
-        increasing, ``scale`` a positive scalar or shape (K,). Default: data quantiles and
-        ``2 * std(x)``.
+        ``prior="weak"`` only: Normal prior of the means; ``loc`` of shape (K,), strictly
+        increasing with ``ordering="ordered"``, ``scale`` a positive scalar or shape (K,).
+        Default: data quantiles and ``2 * std(x)``.
     sigma_prior : float or array of shape (K,), optional
         ``prior="weak"`` only: scale of the HalfNormal prior of the component standard
         deviations. Default ``2 * std(x)``.
@@ -122,6 +130,7 @@ def normal_mixture(
         ``variance`` (component, conjugate, with Deterministic ``sigma = sqrt(variance)``).
     """
     prior = check_choice(prior, "prior", PRIORS)
+    ordered_means = check_choice(ordering, "ordering", ORDERINGS) == "ordered"
     K = check_int(n_components, "n_components", minimum=1)
     x = check_vector(x, "x", min_length=K, reason=f"n_components={K}")
     given = dict(mean_prior=mean_prior, mean_precision=mean_precision)
@@ -131,7 +140,7 @@ def normal_mixture(
     start = ordered_quantiles(x, K)
     if prior == "weak":
         scale = _PRIOR_WIDTH * data_scale(x)
-        mu_loc, mu_scale = mean_prior_from_pair(mu_prior, start, scale, K, True)
+        mu_loc, mu_scale = mean_prior_from_pair(mu_prior, start, scale, K, ordered_means)
         sigma_scale = prior_scale(sigma_prior, "sigma_prior", scale, (K,))
     else:
         hyper = conjugate_prior(x[:, None], K, "diag", **given)
@@ -139,8 +148,9 @@ def normal_mixture(
     with pm.Model(coords={"component": np.arange(K), "obs_id": np.arange(len(x))}) as model:
         x_data = pm.Data("x", x, dims="obs_id")
         w = pm.Dirichlet("w", a=weight_concentration, dims="component")
+        order = _ordering(K, ordered, ordered_means)
         if prior == "weak":
-            mu = pm.Normal("mu", mu_loc, mu_scale, dims="component", **_ordering(K, ordered))
+            mu = pm.Normal("mu", mu_loc, mu_scale, dims="component", **order)
             sigma = pm.HalfNormal("sigma", sigma_scale, dims="component")
         else:
             nu0, psi0 = hyper.degrees_of_freedom, hyper.covariance_prior[0]
@@ -153,7 +163,7 @@ def normal_mixture(
                 start=start,
                 signature="(),()->()",
                 dims="component",
-                **_ordering(K, ordered),
+                **order,
             )
             sigma = pm.Deterministic("sigma", pt.sqrt(variance), dims="component")
         pm.NormalMixture("x_obs", w=w, mu=mu, sigma=sigma, observed=x_data, dims="obs_id")
@@ -168,6 +178,7 @@ def mv_normal_mixture(
     *,
     covariance: str = "full",
     prior: str = "weak",
+    ordering: str = "ordered",
     weight_concentration=None,
     mean_prior=None,
     mean_precision=None,
@@ -192,6 +203,10 @@ def mv_normal_mixture(
         within a component; samples fastest).
     prior : {"weak", "conjugate"}, default "weak"
         The prior family (module docstring).
+    ordering : {"ordered", "none"}, default "ordered"
+        ``"ordered"``: the components are constrained increasing in the first coordinate
+        of their mean, which removes label switching. ``"none"``: no constraint; chains may
+        switch labels.
     weight_concentration : float or array of shape (K,), default 1.0
         Dirichlet concentration of the weights (both families).
     mean_prior : float or array of shape (d,), optional
@@ -207,9 +222,9 @@ def mv_normal_mixture(
         or shape (d,), default ``var(X) / K^(2/d)`` per feature.
     mu_prior : tuple (loc, scale), optional
         ``prior="weak"`` only: Normal prior of the means; ``loc`` of shape (K, d) with
-        ``loc[:, 0]`` strictly increasing, ``scale`` positive, broadcastable to (K, d).
-        Default: quantiles of the first feature, the mean of the others, and ``2 * std`` of
-        each feature.
+        ``loc[:, 0]`` strictly increasing (with ``ordering="ordered"``), ``scale`` positive,
+        broadcastable to (K, d). Default: quantiles of the first feature, the mean of the
+        others, and ``2 * std`` of each feature.
     sigma_prior : float or array broadcastable to (K, d), optional
         ``prior="weak"`` only: scale of the HalfNormal prior of the standard deviations.
         Default ``2 * std(X)``.
@@ -234,6 +249,7 @@ def mv_normal_mixture(
     """
     covariance = check_choice(covariance, "covariance", ("full", "diag"))
     prior = check_choice(prior, "prior", PRIORS)
+    ordered_means = check_choice(ordering, "ordering", ORDERINGS) == "ordered"
     K = check_int(n_components, "n_components", minimum=1)
     X = check_matrix(X, "X", min_rows=K, reason=f"n_components={K}")
     n, d = X.shape
@@ -245,7 +261,9 @@ def mv_normal_mixture(
     start = np.tile(X.mean(axis=0), (K, 1))
     start[:, 0] = ordered_quantiles(X[:, 0], K)
     if prior == "weak":
-        weak = _weak_mv_prior(X, K, start, mu_prior, sigma_prior, lkj_eta, covariance)
+        weak = _weak_mv_prior(
+            X, K, start, mu_prior, sigma_prior, lkj_eta, covariance, ordered_means
+        )
     else:
         hyper = conjugate_prior(X, K, covariance, **given)
     coords = {"component": np.arange(K), "feature": features, "feature_bis": features}
@@ -253,7 +271,7 @@ def mv_normal_mixture(
 
     with pm.Model(coords=coords | {"obs_id": np.arange(n)}) as model:
         X_data = pm.Data("X", X, dims=("obs_id", "feature"))
-        order = _ordering(K, OrderedFirstColumn())
+        order = _ordering(K, OrderedFirstColumn(), ordered_means)
         w = pm.Dirichlet("w", a=weight_concentration, dims="component")
         if prior == "weak":
             mu_loc, mu_scale, sigma_scale, eta = weak
@@ -308,11 +326,13 @@ def _conjugate_mv(hyper, covariance, start, d, order, matrix_dims):
     return mu, chol
 
 
-def _weak_mv_prior(X, K, start, mu_prior, sigma_prior, lkj_eta, covariance):
+def _weak_mv_prior(X, K, start, mu_prior, sigma_prior, lkj_eta, covariance, ordered_means):
     """``(mu_loc, mu_scale, sigma_scale, lkj_eta)`` of the weak n-D prior."""
     d = X.shape[1]
     scale = np.array([data_scale(col) for col in X.T])
-    mu_loc, mu_scale = mean_prior_from_pair(mu_prior, start, _PRIOR_WIDTH * scale, (K, d), True)
+    mu_loc, mu_scale = mean_prior_from_pair(
+        mu_prior, start, _PRIOR_WIDTH * scale, (K, d), ordered_means
+    )
     sigma_scale = prior_scale(sigma_prior, "sigma_prior", _PRIOR_WIDTH * scale, (K, d))
     if lkj_eta is not None and covariance != "full":
         raise ValueError("lkj_eta applies to covariance='full' only; got covariance='diag'")
@@ -361,6 +381,6 @@ def _check_family(prior: str, given: dict) -> None:
         )
 
 
-def _ordering(K: int, transform) -> dict:
+def _ordering(K: int, transform, ordered_means: bool) -> dict:
     """The ``transform`` keyword for the means: ordering only matters with two components."""
-    return {"transform": transform} if K > 1 else {}
+    return {"transform": transform} if ordered_means and K > 1 else {}
