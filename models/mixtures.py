@@ -55,11 +55,11 @@ from ._mixture_priors import (
 from ._transforms import OrderedFirstColumn
 from ._validation import (
     check_choice,
+    check_data_matrix,
+    check_data_vector,
     check_int,
-    check_matrix,
     check_names,
     check_positive,
-    check_vector,
 )
 from .data import register_data_checks
 
@@ -132,7 +132,7 @@ def normal_mixture(
     prior = check_choice(prior, "prior", PRIORS)
     ordered_means = check_choice(ordering, "ordering", ORDERINGS) == "ordered"
     K = check_int(n_components, "n_components", minimum=1)
-    x = check_vector(x, "x", min_length=K, reason=f"n_components={K}")
+    x = check_data_vector(x, "x", min_length=K, reason=f"n_components={K}")
     given = dict(mean_prior=mean_prior, mean_precision=mean_precision)
     given |= dict(degrees_of_freedom=degrees_of_freedom, covariance_prior=covariance_prior)
     _check_family(prior, given | dict(mu_prior=mu_prior, sigma_prior=sigma_prior))
@@ -168,7 +168,7 @@ def normal_mixture(
             sigma = pm.Deterministic("sigma", pt.sqrt(variance), dims="component")
         pm.NormalMixture("x_obs", w=w, mu=mu, sigma=sigma, observed=x_data, dims="obs_id")
 
-    register_data_checks(model, x=lambda v: check_vector(v, "x"))
+    register_data_checks(model, x=lambda v: check_data_vector(v, "x"))
     return model
 
 
@@ -251,7 +251,7 @@ def mv_normal_mixture(
     prior = check_choice(prior, "prior", PRIORS)
     ordered_means = check_choice(ordering, "ordering", ORDERINGS) == "ordered"
     K = check_int(n_components, "n_components", minimum=1)
-    X = check_matrix(X, "X", min_rows=K, reason=f"n_components={K}")
+    X = check_data_matrix(X, "X", min_rows=K, reason=f"n_components={K}")
     n, d = X.shape
     given = dict(mean_prior=mean_prior, mean_precision=mean_precision)
     given |= dict(degrees_of_freedom=degrees_of_freedom, covariance_prior=covariance_prior)
@@ -288,7 +288,7 @@ def mv_normal_mixture(
         components = pm.MvNormal.dist(mu=mu, chol=chol)
         pm.Mixture("X_obs", w=w, comp_dists=components, observed=X_data, dims=("obs_id", "feature"))
 
-    register_data_checks(model, X=lambda v: check_matrix(v, "X"))
+    register_data_checks(model, X=lambda v: check_data_matrix(v, "X"))
     return model
 
 

@@ -7,7 +7,7 @@ import warnings
 import pymc as pm
 import xarray as xr
 
-from ._validation import check_int, resolve_seed
+from ._validation import check_idata, check_int, resolve_seed
 
 __all__ = ["posterior_predictive", "prior_predictive"]
 
@@ -57,8 +57,7 @@ def posterior_predictive(
         Groups ``posterior_predictive`` (one simulated data set per draw, dims
         (chain, draw, ...)) and ``observed_data``.
     """
-    if "posterior" not in getattr(idata, "children", {}):
-        raise ValueError("idata must be a DataTree with a posterior group (from models.sample)")
+    check_idata(idata)
     return pm.sample_posterior_predictive(
         idata,
         model=model,

@@ -9,6 +9,8 @@ import numpy as np
 import pymc as pm
 from pymc.initial_point import make_initial_point_fns_per_chain
 
+from .._validation import as_float_array
+
 __all__ = ["check_initvals"]
 
 
@@ -47,7 +49,11 @@ def check_initvals(
             raise ValueError(
                 f"initvals[{c}] names {unknown}, not free variables of the model; accepted: {free}"
             )
-    overrides = [{k: np.asarray(v, dtype=float) for k, v in p.items()} for p in initvals]
+    # as_float_array refuses complex values (numpy would drop their imaginary part).
+    overrides = [
+        {k: as_float_array(v, f"initvals[{c}][{k!r}]") for k, v in p.items()}
+        for c, p in enumerate(initvals)
+    ]
     functions = make_initial_point_fns_per_chain(
         model=model, overrides=overrides, jitter_rvs=set(), chains=chains
     )
