@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+import xarray as xr
 
 
 def as_float_array(value: Any, name: str) -> np.ndarray:
@@ -80,16 +81,119 @@ def check_binary(value: Any, name: str, *, n: int) -> np.ndarray:
     return arr
 
 
-def check_counts(value: Any, name: str) -> np.ndarray:
-    """Non-negative integer counts of shape ``(k,)``, ``k >= 2``, with a positive total."""
+def check_counts(value: Any, name: str, *, max_total: int | None = None) -> np.ndarray:
+    """Non-negative integer counts of shape ``(k,)``, ``k >= 2``, a positive total, as int64.
+
+    Counts and their total must fit a 64-bit integer: larger values would silently wrap
+    around. ``max_total`` lowers the limit on the total (PyMC stores integer data as int32).
+    """
+    raw = np.asarray(value)
+    if raw.dtype == object and all(isinstance(v, numbers.Integral) for v in raw.ravel()):
+        # Python ints too large for any numpy integer type.
+        _refuse_huge_counts(name, max(raw.ravel(), default=0))
     arr = check_vector(value, name, min_length=2, reason="a categorical needs two categories")
     if (arr < 0).any():
         raise ValueError(f"{name} must be non-negative counts; got {arr[arr < 0][:5]}")
     if (arr != np.round(arr)).any():
         raise ValueError(f"{name} must be whole numbers (counts); got {arr[arr != np.round(arr)]}")
-    if arr.sum() == 0:
+    if raw.dtype.kind in "iu":
+        # Integers are compared as integers: as floats, 2**63 - 1 would round up to 2**63.
+        if raw.max() > _INT64_MAX:
+            _refuse_huge_counts(name, raw.max())
+        counts = raw.astype(np.int64)
+    else:
+        if arr.max() >= 2.0**63:
+            _refuse_huge_counts(name, arr.max())
+        counts = arr.astype(np.int64)  # whole floats below 2**63 convert exactly
+    total = sum(int(c) for c in counts)
+    if total > _INT64_MAX:
+        raise ValueError(
+            f"{name} sums to {total}, more than a 64-bit integer holds ({_INT64_MAX}); the "
+            "total of the counts must fit: scale them down"
+        )
+    if max_total is not None and total > max_total:
+        raise ValueError(
+            f"{name} sums to {total}; the model stores counts as PyMC integer data, which are "
+            f"32-bit, so the total must be at most {max_total}: scale the counts down "
+            "(categorical_posterior takes totals up to 2**63 - 1)"
+        )
+    if total == 0:
         raise ValueError(f"{name} sums to 0; at least one observation is required")
-    return arr.astype(np.int64)
+    return counts
+
+
+_INT64_MAX = int(np.iinfo(np.int64).max)
+INT32_MAX = int(np.iinfo(np.int32).max)
+
+
+def _refuse_huge_counts(name: str, largest) -> None:
+    raise ValueError(
+        f"{name} must be counts that fit a 64-bit integer (at most 2**63 - 1 = {_INT64_MAX}); "
+        f"got a count of {largest:.6g}"
+    )
+
+
+# Range of data the models support: squares of the values and of their spread must stay
+# well inside float64 (about 1e-308 to 1e308), with room for the priors built on them.
+DATA_MAX = 1e100
+DATA_SPREAD_MIN = 1e-100
+
+
+def check_scale(arr: np.ndarray, name: str) -> np.ndarray:
+    """Refuse data too large, or too finely spread, for the models' float64 arithmetic.
+
+    ``arr`` is a validated float array of shape (n,) or (n, d). Its magnitudes must be at
+    most ``DATA_MAX`` (1e100), and each column's standard deviation, unless the column is
+    constant, at least ``DATA_SPREAD_MIN`` (1e-100). Beyond that the model's log-density
+    overflows (NaN) or the data's spread underflows to 0 and the priors built on it are
+    wrong by as many orders of magnitude.
+    """
+    largest = float(np.max(np.abs(arr)))
+    if largest > DATA_MAX:
+        raise ValueError(
+            f"{name} is out of the range the model supports: its values must be at most "
+            f"{DATA_MAX:g} in magnitude; got {largest:.3g}. Rescale the data (divide by a "
+            "power of ten) and scale the estimates back"
+        )
+    columns = arr.reshape(len(arr), -1)
+    for j, col in enumerate(columns.T):
+        if (col == col[0]).all():
+            continue  # constant: the builders use a unit scale for it
+        spread = float(np.std(col))
+        if spread < DATA_SPREAD_MIN:
+            where = f" (column {j})" if arr.ndim == 2 else ""
+            raise ValueError(
+                f"{name}{where} is out of the range the model supports: its standard deviation "
+                f"must be at least {DATA_SPREAD_MIN:g} (the spread of non-constant data); got "
+                f"{spread:.3g}. Rescale the data (multiply by a power of ten) and scale the "
+                "estimates back"
+            )
+    return arr
+
+
+def check_data_vector(value: Any, name: str, **options) -> np.ndarray:
+    """:func:`check_vector` then :func:`check_scale`: observations a model is fitted to."""
+    return check_scale(check_vector(value, name, **options), name)
+
+
+def check_data_matrix(value: Any, name: str, **options) -> np.ndarray:
+    """:func:`check_matrix` then :func:`check_scale`: observations a model is fitted to."""
+    return check_scale(check_matrix(value, name, **options), name)
+
+
+def check_idata(idata: Any, name: str = "idata") -> xr.DataTree:
+    """A DataTree with a ``posterior`` group (a result of :func:`models.sample`)."""
+    if not isinstance(idata, xr.DataTree):
+        raise TypeError(
+            f"{name} must be an xarray.DataTree with a posterior group (the result of "
+            f"models.sample); got {type(idata).__name__}"
+        )
+    if "posterior" not in idata.children:
+        raise ValueError(
+            f"{name} has no posterior group; pass the result of models.sample (groups: "
+            f"{list(idata.children)})"
+        )
+    return idata
 
 
 def check_int(value: Any, name: str, *, minimum: int | None = None) -> int:

@@ -4,21 +4,32 @@
   estimate; where it does not, the prior is doing work.
 - Mean-field ADVI: a factorised Gaussian fitted to the posterior. It cannot represent the
   dependence between ordered means, so it misstates their spread: a lesson, not a bug.
+  Full-rank ADVI fits a Gaussian with a full covariance, which can.
 """
 
 from __future__ import annotations
+
+import time
 
 import numpy as np
 import pymc as pm
 import xarray as xr
 
-from ._validation import check_int, resolve_seed
+from ._validation import check_choice, check_int, resolve_seed
 
-__all__ = ["advi", "map_estimate"]
+__all__ = ["ADVI_METHODS", "advi", "map_estimate"]
+
+ADVI_METHODS = ("advi", "fullrank_advi")
 
 
 def map_estimate(model: pm.Model, *, random_seed=None) -> dict[str, np.ndarray]:
     """Maximum a posteriori point (L-BFGS-B from the model's initial point).
+
+    The optimiser works in the unconstrained space but on the density without the
+    transforms' Jacobians, so the point is the mode of the posterior density of the
+    variables as the model declares them: ``(w, mu, sigma)`` for the weak mixture priors,
+    ``(w, mu, variance)`` or ``(w, mu, cov)`` for the conjugate ones (the MAP-EM point of
+    that prior, up to the optimiser's tolerance and the mode it starts near).
 
     Parameters
     ----------
@@ -30,8 +41,11 @@ def map_estimate(model: pm.Model, *, random_seed=None) -> dict[str, np.ndarray]:
     -------
     dict of str to ndarray
         Every free variable and Deterministic in its natural (constrained) space, e.g.
-        ``w`` (K,), ``mu`` (K,), ``sigma`` (K,); no transformed duplicates.
+        ``w`` (K,), ``mu`` (K,), ``sigma`` (K,), and ``variance`` (K,) for the conjugate
+        1-D mixture; no transformed duplicates.
     """
+    if not isinstance(model, pm.Model):
+        raise TypeError(f"model must be a pymc.Model; got {type(model).__name__}")
     idata = pm.find_MAP(
         model=model,
         jitter=False,
@@ -44,30 +58,55 @@ def map_estimate(model: pm.Model, *, random_seed=None) -> dict[str, np.ndarray]:
     return {name: point[name].values for name in names}
 
 
-def advi(model: pm.Model, *, n: int = 20_000, draws: int = 1000, random_seed=None) -> xr.DataTree:
-    """Mean-field ADVI, then draws from the fitted approximation.
+def advi(
+    model: pm.Model,
+    *,
+    method: str = "advi",
+    n: int = 20_000,
+    draws: int = 1000,
+    random_seed=None,
+) -> xr.DataTree:
+    """Variational inference (ADVI), then draws from the fitted approximation.
 
     Parameters
     ----------
     model : pymc.Model
+    method : {"advi", "fullrank_advi"}, default "advi"
+        ``"advi"``: a Gaussian with a diagonal covariance in the unconstrained space
+        (mean-field); ``"fullrank_advi"``: with a full covariance, which can represent the
+        dependence between parameters (at a cost quadratic in their number).
     n : int, default 20000
         Optimisation steps.
     draws : int, default 1000
         Draws from the approximation (one chain).
     random_seed : int, numpy.random.Generator or None
+        The same int gives the same fit and the same draws.
 
     Returns
     -------
     xarray.DataTree
-        A ``posterior`` group with dims (chain=1, draw) like :func:`models.sample`'s, so
-        the two can be plotted together; ``attrs["final_loss"]`` is the last negative ELBO.
+        A ``posterior`` group with dims (chain=1, draw, ...) like :func:`models.sample`'s
+        (free variables and Deterministics, same coords), so the two can be plotted
+        together. ``attrs`` of the tree and of ``posterior``: ``method``, ``n``,
+        ``random_seed``, ``final_loss`` (the last negative ELBO) and ``wall_time``
+        (seconds for the fit and the draws, compilation included).
     """
+    if not isinstance(model, pm.Model):
+        raise TypeError(f"model must be a pymc.Model; got {type(model).__name__}")
+    method = check_choice(method, "method", ADVI_METHODS)
     n = check_int(n, "n", minimum=1)
     draws = check_int(draws, "draws", minimum=1)
     seed = resolve_seed(random_seed)
-    approx = pm.fit(n=n, method="advi", model=model, random_seed=seed, progressbar=False)
+    start = time.perf_counter()
+    approx = pm.fit(n=n, method=method, model=model, random_seed=seed, progressbar=False)
     idata = approx.sample(draws, random_seed=seed)
-    idata.attrs.update(
-        {"method": "advi", "n": n, "random_seed": seed, "final_loss": float(approx.hist[-1])}
-    )
+    attrs = {
+        "method": method,
+        "n": n,
+        "random_seed": seed,
+        "final_loss": float(approx.hist[-1]),
+        "wall_time": time.perf_counter() - start,
+    }
+    idata.attrs.update(attrs)
+    idata.posterior.attrs.update(attrs)
     return idata

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pymc as pm
 
-from ._validation import check_counts, check_names, check_positive
+from ._validation import INT32_MAX, check_counts, check_names, check_positive
 from .data import register_data_checks
 
 __all__ = ["DirichletPosterior", "categorical", "categorical_posterior"]
@@ -23,8 +23,8 @@ def categorical(counts, *, alpha=1.0, category_names=None) -> pm.Model:
     Parameters
     ----------
     counts : array-like of shape (k,)
-        Non-negative integer count of each category, ``k >= 2``. Stored as
-        ``pm.Data("counts")``.
+        Non-negative integer count of each category, ``k >= 2``, totalling at most
+        ``2**31 - 1`` (PyMC stores integer data as int32). Stored as ``pm.Data("counts")``.
     alpha : float or array-like of shape (k,), default 1.0
         Dirichlet concentration; 1 is uniform on the simplex.
     category_names : sequence of str, optional
@@ -35,7 +35,7 @@ def categorical(counts, *, alpha=1.0, category_names=None) -> pm.Model:
     pymc.Model
         Coord ``category``; free variable ``p`` (category); observed ``counts_obs``.
     """
-    counts = check_counts(counts, "counts")
+    counts = check_counts(counts, "counts", max_total=INT32_MAX)
     k = len(counts)
     alpha = check_positive(alpha, "alpha", shape=(k,)) * np.ones(k)
     coords = {"category": check_names(category_names, "category_names", k, "")}
@@ -48,7 +48,7 @@ def categorical(counts, *, alpha=1.0, category_names=None) -> pm.Model:
             "counts_obs", n=counts_data.sum(), p=p, observed=counts_data, dims="category"
         )
 
-    register_data_checks(model, counts=lambda v: check_counts(v, "counts"))
+    register_data_checks(model, counts=lambda v: check_counts(v, "counts", max_total=INT32_MAX))
     return model
 
 
@@ -75,7 +75,7 @@ def categorical_posterior(counts, alpha=1.0) -> DirichletPosterior:
     Parameters
     ----------
     counts : array-like of shape (k,)
-        Non-negative integer counts.
+        Non-negative integer counts, totalling at most ``2**63 - 1``.
     alpha : float or array-like of shape (k,), default 1.0
         Prior concentration.
 

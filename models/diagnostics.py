@@ -9,6 +9,8 @@ import arviz as az
 import numpy as np
 import xarray as xr
 
+from ._validation import check_idata
+
 __all__ = ["Diagnostics", "diagnostics"]
 
 # Thresholds from Vehtari et al. (2021), "Rank-normalization, folding, and localization".
@@ -64,9 +66,15 @@ def diagnostics(idata: xr.DataTree) -> Diagnostics:
     Returns
     -------
     Diagnostics
+
+    Raises
+    ------
+    TypeError
+        ``idata`` is not an ``xarray.DataTree`` (``None``, a Dataset, ...).
+    ValueError
+        ``idata`` has no ``posterior`` group.
     """
-    if "posterior" not in idata.children:
-        raise ValueError("idata has no posterior group; pass the result of models.sample")
+    check_idata(idata)
     posterior = idata.posterior
     n_chains, n_draws = posterior.sizes["chain"], posterior.sizes["draw"]
     with warnings.catch_warnings():

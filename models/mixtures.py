@@ -1,18 +1,38 @@
 """Gaussian mixture models: 1-D (``NormalMixture``) and n-D (a mixture of ``MvNormal``).
 
 Both are marginalised over the component labels, so NUTS samples only the continuous
-parameters. Label switching is removed by ordering the components: by their mean in 1-D, by
-the first coordinate of their mean in n-D.
+parameters. Label switching is removed by ordering the components (``ordering="ordered"``,
+the default): by their mean in 1-D, by the first coordinate of their mean in n-D;
+``ordering="none"`` leaves the labels free.
 
-Default priors are weakly informative and scaled to the data passed in (``s`` is the
+Two prior families (``prior=``):
+
+``"weak"`` (default): weakly informative priors scaled to the data passed in (``s`` is the
 standard deviation of the pooled data, per feature in n-D):
 
-- ``w ~ Dirichlet(w_concentration * ones(K))``, uniform on the simplex by default;
+- ``w ~ Dirichlet(weight_concentration * ones(K))``, uniform on the simplex by default;
 - ``mu_k ~ Normal(loc_k, 2 s)`` with ``loc_k`` the ``(k + 1/2) / K`` quantile of the data
   (of the first feature in n-D, the other features at their mean), so the prior means are
   already in the order the ordering transform needs;
 - ``sigma_k ~ HalfNormal(2 s)``; in n-D with ``covariance="full"`` these are the standard
   deviations inside ``LKJCholeskyCov(eta=lkj_eta)``, one per component.
+
+``"conjugate"``: the Normal-inverse-Wishart prior of the conjugate Bayesian treatment (and
+of scikit-learn's ``BayesianGaussianMixture``, whose names the hyperparameters take):
+
+- ``w ~ Dirichlet(weight_concentration * ones(K))``;
+- 1-D: ``variance_k ~ InvGamma(nu0 / 2, Psi0 / 2)``, ``mu_k | variance_k ~
+  Normal(m0, variance_k / kappa0)``;
+- n-D ``"diag"``: ``variance_kd ~ InvGamma(nu0 / 2, psi0_d / 2)`` per feature,
+  ``mu_kd | variance_kd ~ Normal(m0_d, variance_kd / kappa0)``;
+- n-D ``"full"``: ``Sigma_k ~ InverseWishart(nu0, Psi0)``, ``mu_k | Sigma_k ~
+  MvNormal(m0, Sigma_k / kappa0)``;
+
+with ``nu0 = degrees_of_freedom``, ``Psi0 = covariance_prior``, ``m0 = mean_prior``,
+``kappa0 = mean_precision``, and mclust's defaults (see ``_mixture_priors``). The free
+variables are the variances / covariance matrices themselves (transformed to unconstrained
+space for NUTS: log, log-Cholesky), so :func:`models.map_estimate` finds the mode of the
+density of ``(w, mu, Sigma)``, the same point as a MAP-EM with this prior.
 
 The priors keep their values when :func:`models.set_data` swaps in new data.
 """
@@ -22,33 +42,55 @@ from __future__ import annotations
 import numpy as np
 import pymc as pm
 import pytensor.tensor as pt
-from pymc.distributions.transforms import Transform, ordered
+from pymc.distributions.transforms import ordered
 
+from ._distributions import inverse_wishart, with_start
+from ._mixture_priors import (
+    conjugate_prior,
+    data_scale,
+    mean_prior_from_pair,
+    ordered_quantiles,
+    prior_scale,
+)
+from ._transforms import OrderedFirstColumn
 from ._validation import (
-    as_float_array,
     check_choice,
+    check_data_matrix,
+    check_data_vector,
     check_int,
-    check_matrix,
     check_names,
     check_positive,
-    check_vector,
 )
 from .data import register_data_checks
 
-__all__ = ["mv_normal_mixture", "normal_mixture"]
+__all__ = ["ORDERINGS", "PRIORS", "mv_normal_mixture", "normal_mixture"]
 
-# Spread of the default priors in units of the data's standard deviation: wide enough that
+PRIORS = ("weak", "conjugate")
+ORDERINGS = ("ordered", "none")
+
+# Spread of the weak priors in units of the data's standard deviation: wide enough that
 # the data dominate, narrow enough to keep the sampler away from absurd regions.
 _PRIOR_WIDTH = 2.0
+
+# Hyperparameters that belong to one prior family only; giving one to the other is an error.
+_WEAK_ONLY = ("mu_prior", "sigma_prior", "lkj_eta")
+_CONJUGATE_ONLY = ("mean_prior", "mean_precision", "degrees_of_freedom", "covariance_prior")
 
 
 def normal_mixture(
     x,
     n_components: int,
     *,
+    prior: str = "weak",
+    ordering: str = "ordered",
+    weight_concentration=None,
+    mean_prior=None,
+    mean_precision=None,
+    degrees_of_freedom=None,
+    covariance_prior=None,
     mu_prior=None,
     sigma_prior=None,
-    w_concentration=1.0,
+    w_concentration=None,
 ) -> pm.Model:
     """A 1-D Gaussian mixture with ordered means.
 
@@ -58,36 +100,75 @@ def normal_mixture(
         Observations; at least ``n_components`` of them. Stored as ``pm.Data("x")``.
     n_components : int
         Number of components ``K >= 1``.
+    prior : {"weak", "conjugate"}, default "weak"
+        The prior family (module docstring).
+    ordering : {"ordered", "none"}, default "ordered"
+        ``"ordered"``: the means are constrained increasing, which removes label switching.
+        ``"none"``: no constraint; the posterior is then symmetric under relabelling and
+        chains may switch labels (each chain, or the same chain at different times, can
+        call a cluster by another component index).
+    weight_concentration : float or array of shape (K,), default 1.0
+        Dirichlet concentration of the weights (both families).
+    mean_prior, mean_precision, degrees_of_freedom, covariance_prior : float, optional
+        ``prior="conjugate"`` only: ``m0``, ``kappa0 > 0``, ``nu0 > 0`` and ``Psi0 > 0``.
+        Defaults: ``mean(x)``, 0.01, 3 and ``var(x) / K^2``.
     mu_prior : tuple (loc, scale), optional
-        Normal prior of the means; ``loc`` of shape (K,) strictly increasing, ``scale`` a
-        positive scalar or shape (K,). Default: data quantiles and ``2 * std(x)``.
+        ``prior="weak"`` only: Normal prior of the means; ``loc`` of shape (K,), strictly
+        increasing with ``ordering="ordered"``, ``scale`` a positive scalar or shape (K,).
+        Default: data quantiles and ``2 * std(x)``.
     sigma_prior : float or array of shape (K,), optional
-        Scale of the HalfNormal prior of the component standard deviations.
-        Default ``2 * std(x)``.
-    w_concentration : float or array of shape (K,), default 1.0
-        Dirichlet concentration of the weights.
+        ``prior="weak"`` only: scale of the HalfNormal prior of the component standard
+        deviations. Default ``2 * std(x)``.
+    w_concentration : float or array of shape (K,), optional
+        Former name of ``weight_concentration``, still accepted.
 
     Returns
     -------
     pymc.Model
-        Coords ``component`` (K) and ``obs_id`` (n); free variables ``w`` (component),
-        ``mu`` (component, ordered) and ``sigma`` (component); observed ``x_obs``.
+        Coords ``component`` (K) and ``obs_id`` (n); observed ``x_obs``; free variables
+        ``w`` (component), ``mu`` (component, ordered) and ``sigma`` (component, weak) or
+        ``variance`` (component, conjugate, with Deterministic ``sigma = sqrt(variance)``).
     """
+    prior = check_choice(prior, "prior", PRIORS)
+    ordered_means = check_choice(ordering, "ordering", ORDERINGS) == "ordered"
     K = check_int(n_components, "n_components", minimum=1)
-    x = check_vector(x, "x", min_length=K, reason=f"n_components={K}")
-    scale = _data_scale(x)
-    mu_loc, mu_scale = _mu_prior(mu_prior, _ordered_quantiles(x, K), _PRIOR_WIDTH * scale, K)
-    sigma_scale = _prior_scale(sigma_prior, "sigma_prior", _PRIOR_WIDTH * scale, (K,))
-    w_conc = check_positive(w_concentration, "w_concentration", shape=(K,)) * np.ones(K)
+    x = check_data_vector(x, "x", min_length=K, reason=f"n_components={K}")
+    given = dict(mean_prior=mean_prior, mean_precision=mean_precision)
+    given |= dict(degrees_of_freedom=degrees_of_freedom, covariance_prior=covariance_prior)
+    _check_family(prior, given | dict(mu_prior=mu_prior, sigma_prior=sigma_prior))
+    weight_concentration = _weight_concentration(weight_concentration, w_concentration, K)
+    start = ordered_quantiles(x, K)
+    if prior == "weak":
+        scale = _PRIOR_WIDTH * data_scale(x)
+        mu_loc, mu_scale = mean_prior_from_pair(mu_prior, start, scale, K, ordered_means)
+        sigma_scale = prior_scale(sigma_prior, "sigma_prior", scale, (K,))
+    else:
+        hyper = conjugate_prior(x[:, None], K, "diag", **given)
 
     with pm.Model(coords={"component": np.arange(K), "obs_id": np.arange(len(x))}) as model:
         x_data = pm.Data("x", x, dims="obs_id")
-        w = pm.Dirichlet("w", a=w_conc, dims="component")
-        mu = pm.Normal("mu", mu_loc, mu_scale, dims="component", **_ordering(K, ordered))
-        sigma = pm.HalfNormal("sigma", sigma_scale, dims="component")
+        w = pm.Dirichlet("w", a=weight_concentration, dims="component")
+        order = _ordering(K, ordered, ordered_means)
+        if prior == "weak":
+            mu = pm.Normal("mu", mu_loc, mu_scale, dims="component", **order)
+            sigma = pm.HalfNormal("sigma", sigma_scale, dims="component")
+        else:
+            nu0, psi0 = hyper.degrees_of_freedom, hyper.covariance_prior[0]
+            variance = pm.InverseGamma("variance", nu0 / 2, psi0 / 2, dims="component")
+            mu = with_start(
+                "mu",
+                pm.Normal.dist,
+                hyper.mean_prior[0],
+                pt.sqrt(variance / hyper.mean_precision),
+                start=start,
+                signature="(),()->()",
+                dims="component",
+                **order,
+            )
+            sigma = pm.Deterministic("sigma", pt.sqrt(variance), dims="component")
         pm.NormalMixture("x_obs", w=w, mu=mu, sigma=sigma, observed=x_data, dims="obs_id")
 
-    register_data_checks(model, x=lambda v: check_vector(v, "x"))
+    register_data_checks(model, x=lambda v: check_data_vector(v, "x"))
     return model
 
 
@@ -96,11 +177,18 @@ def mv_normal_mixture(
     n_components: int,
     *,
     covariance: str = "full",
+    prior: str = "weak",
+    ordering: str = "ordered",
+    weight_concentration=None,
+    mean_prior=None,
+    mean_precision=None,
+    degrees_of_freedom=None,
+    covariance_prior=None,
     mu_prior=None,
     sigma_prior=None,
-    w_concentration=1.0,
-    lkj_eta: float = 2.0,
+    lkj_eta=None,
     feature_names=None,
+    w_concentration=None,
 ) -> pm.Model:
     """An n-D Gaussian mixture, components ordered by the first coordinate of their mean.
 
@@ -111,66 +199,145 @@ def mv_normal_mixture(
     n_components : int
         Number of components ``K >= 1``.
     covariance : {"full", "diag"}, default "full"
-        ``"full"``: one ``LKJCholeskyCov`` prior per component. ``"diag"``: independent
-        HalfNormal standard deviations ``sigma`` (component, feature); samples fastest.
+        A full covariance matrix per component, or a diagonal one (independent features
+        within a component; samples fastest).
+    prior : {"weak", "conjugate"}, default "weak"
+        The prior family (module docstring).
+    ordering : {"ordered", "none"}, default "ordered"
+        ``"ordered"``: the components are constrained increasing in the first coordinate
+        of their mean, which removes label switching. ``"none"``: no constraint; chains may
+        switch labels.
+    weight_concentration : float or array of shape (K,), default 1.0
+        Dirichlet concentration of the weights (both families).
+    mean_prior : float or array of shape (d,), optional
+        ``prior="conjugate"`` only: ``m0``; default the column means of ``X``.
+    mean_precision : float, optional
+        ``prior="conjugate"`` only: ``kappa0 > 0``; default 0.01.
+    degrees_of_freedom : float, optional
+        ``prior="conjugate"`` only: ``nu0``, ``> d - 1`` (full) or ``> 0`` (diag); default
+        ``d + 2``.
+    covariance_prior : float or array, optional
+        ``prior="conjugate"`` only: ``Psi0``; full: an SPD (d, d) matrix or a positive
+        scalar (times the identity), default ``cov(X) / K^(2/d)``; diag: positive, scalar
+        or shape (d,), default ``var(X) / K^(2/d)`` per feature.
     mu_prior : tuple (loc, scale), optional
-        Normal prior of the means; ``loc`` of shape (K, d) with ``loc[:, 0]`` strictly
-        increasing, ``scale`` positive, broadcastable to (K, d). Default: quantiles of the
-        first feature, the mean of the others, and ``2 * std`` of each feature.
+        ``prior="weak"`` only: Normal prior of the means; ``loc`` of shape (K, d) with
+        ``loc[:, 0]`` strictly increasing (with ``ordering="ordered"``), ``scale`` positive,
+        broadcastable to (K, d). Default: quantiles of the first feature, the mean of the
+        others, and ``2 * std`` of each feature.
     sigma_prior : float or array broadcastable to (K, d), optional
-        Scale of the HalfNormal prior of the standard deviations. Default ``2 * std(X)``.
-    w_concentration : float or array of shape (K,), default 1.0
-        Dirichlet concentration of the weights.
-    lkj_eta : float, default 2.0
-        LKJ concentration (``covariance="full"``); 2 mildly favours weak correlations.
+        ``prior="weak"`` only: scale of the HalfNormal prior of the standard deviations.
+        Default ``2 * std(X)``.
+    lkj_eta : float, optional
+        ``prior="weak"``, ``covariance="full"`` only: LKJ concentration; default 2 (mildly
+        favours weak correlations).
     feature_names : sequence of str, optional
         Labels of the ``feature`` coordinate; default ``x0, x1, ...``.
+    w_concentration : float or array of shape (K,), optional
+        Former name of ``weight_concentration``, still accepted.
 
     Returns
     -------
     pymc.Model
-        Coords ``component``, ``feature``, ``feature_bis`` and ``obs_id``; free variables
-        ``w`` (component), ``mu`` (component, feature) and either ``chol_cov_k`` (packed
-        Cholesky factor per component, ``"full"``) or ``sigma`` (component, feature,
-        ``"diag"``); Deterministic ``cov`` (component, feature, feature_bis); observed
-        ``X_obs``.
+        Coords ``component``, ``feature``, ``feature_bis`` and ``obs_id``; observed
+        ``X_obs``; free variables ``w`` (component), ``mu`` (component, feature) and, by
+        prior and covariance: weak full ``chol_cov_k`` (packed Cholesky factor per
+        component), weak diag ``sigma`` (component, feature), conjugate full ``cov``
+        (component, feature, feature_bis) itself, conjugate diag ``variance`` (component,
+        feature, with Deterministic ``sigma``). ``cov`` (component, feature, feature_bis)
+        is always there, as a Deterministic where it is not free.
     """
     covariance = check_choice(covariance, "covariance", ("full", "diag"))
+    prior = check_choice(prior, "prior", PRIORS)
+    ordered_means = check_choice(ordering, "ordering", ORDERINGS) == "ordered"
     K = check_int(n_components, "n_components", minimum=1)
-    X = check_matrix(X, "X", min_rows=K, reason=f"n_components={K}")
+    X = check_data_matrix(X, "X", min_rows=K, reason=f"n_components={K}")
     n, d = X.shape
-    scale = np.array([_data_scale(col) for col in X.T])
-    default_loc = np.tile(X.mean(axis=0), (K, 1))
-    default_loc[:, 0] = _ordered_quantiles(X[:, 0], K)
-    mu_loc, mu_scale = _mu_prior(mu_prior, default_loc, _PRIOR_WIDTH * scale, (K, d))
-    sigma_scale = _prior_scale(sigma_prior, "sigma_prior", _PRIOR_WIDTH * scale, (K, d))
-    w_conc = check_positive(w_concentration, "w_concentration", shape=(K,)) * np.ones(K)
-    lkj_eta = check_positive(lkj_eta, "lkj_eta")
+    given = dict(mean_prior=mean_prior, mean_precision=mean_precision)
+    given |= dict(degrees_of_freedom=degrees_of_freedom, covariance_prior=covariance_prior)
+    _check_family(prior, given | dict(mu_prior=mu_prior, sigma_prior=sigma_prior, lkj_eta=lkj_eta))
+    weight_concentration = _weight_concentration(weight_concentration, w_concentration, K)
     features = check_names(feature_names, "feature_names", d, "x")
+    start = np.tile(X.mean(axis=0), (K, 1))
+    start[:, 0] = ordered_quantiles(X[:, 0], K)
+    if prior == "weak":
+        weak = _weak_mv_prior(
+            X, K, start, mu_prior, sigma_prior, lkj_eta, covariance, ordered_means
+        )
+    else:
+        hyper = conjugate_prior(X, K, covariance, **given)
     coords = {"component": np.arange(K), "feature": features, "feature_bis": features}
+    matrix_dims = ("component", "feature", "feature_bis")
 
     with pm.Model(coords=coords | {"obs_id": np.arange(n)}) as model:
         X_data = pm.Data("X", X, dims=("obs_id", "feature"))
-        w = pm.Dirichlet("w", a=w_conc, dims="component")
-        mu = pm.Normal(
-            "mu",
-            mu_loc,
-            mu_scale,
-            dims=("component", "feature"),
-            **_ordering(K, _OrderedFirstColumn()),
-        )
-        if covariance == "full":
-            chol = pt.stack([_lkj_chol(k, d, lkj_eta, sigma_scale[k]) for k in range(K)])
+        order = _ordering(K, OrderedFirstColumn(), ordered_means)
+        w = pm.Dirichlet("w", a=weight_concentration, dims="component")
+        if prior == "weak":
+            mu_loc, mu_scale, sigma_scale, eta = weak
+            mu = pm.Normal("mu", mu_loc, mu_scale, dims=("component", "feature"), **order)
+            if covariance == "full":
+                chol = pt.stack([_lkj_chol(k, d, eta, sigma_scale[k]) for k in range(K)])
+            else:
+                sigma = pm.HalfNormal("sigma", sigma_scale, dims=("component", "feature"))
+                chol = sigma[:, :, None] * pt.eye(d)
+            pm.Deterministic("cov", chol @ chol.mT, dims=matrix_dims)
         else:
-            sigma = pm.HalfNormal("sigma", sigma_scale, dims=("component", "feature"))
-            chol = sigma[:, :, None] * pt.eye(d)
-        pm.Deterministic("cov", chol @ chol.mT, dims=("component", "feature", "feature_bis"))
+            mu, chol = _conjugate_mv(hyper, covariance, start, d, order, matrix_dims)
         # One batched MvNormal: its last batch axis (K) is the mixture axis.
         components = pm.MvNormal.dist(mu=mu, chol=chol)
         pm.Mixture("X_obs", w=w, comp_dists=components, observed=X_data, dims=("obs_id", "feature"))
 
-    register_data_checks(model, X=lambda v: check_matrix(v, "X"))
+    register_data_checks(model, X=lambda v: check_data_matrix(v, "X"))
     return model
+
+
+def _conjugate_mv(hyper, covariance, start, d, order, matrix_dims):
+    """``(mu, chol)`` of the conjugate n-D prior, declared in the current model."""
+    nu0, psi0, kappa0 = hyper.degrees_of_freedom, hyper.covariance_prior, hyper.mean_precision
+    if covariance == "full":
+        cov = inverse_wishart("cov", nu0, psi0, dims=matrix_dims)
+        chol = pt.linalg.cholesky(cov)
+        mu = with_start(
+            "mu",
+            lambda m, c, size: pm.MvNormal.dist(m, chol=c, size=size),
+            hyper.mean_prior,
+            chol / np.sqrt(kappa0),
+            start=start,
+            signature="(d),(d,d)->(d)",
+            dims=("component", "feature"),
+            **order,
+        )
+        return mu, chol
+    variance = pm.InverseGamma("variance", nu0 / 2, psi0 / 2, dims=("component", "feature"))
+    sigma = pm.Deterministic("sigma", pt.sqrt(variance), dims=("component", "feature"))
+    mu = with_start(
+        "mu",
+        pm.Normal.dist,
+        hyper.mean_prior,
+        sigma / np.sqrt(kappa0),
+        start=start,
+        signature="(),()->()",
+        dims=("component", "feature"),
+        **order,
+    )
+    chol = sigma[:, :, None] * pt.eye(d)
+    pm.Deterministic("cov", chol @ chol.mT, dims=matrix_dims)
+    return mu, chol
+
+
+def _weak_mv_prior(X, K, start, mu_prior, sigma_prior, lkj_eta, covariance, ordered_means):
+    """``(mu_loc, mu_scale, sigma_scale, lkj_eta)`` of the weak n-D prior."""
+    d = X.shape[1]
+    scale = np.array([data_scale(col) for col in X.T])
+    mu_loc, mu_scale = mean_prior_from_pair(
+        mu_prior, start, _PRIOR_WIDTH * scale, (K, d), ordered_means
+    )
+    sigma_scale = prior_scale(sigma_prior, "sigma_prior", _PRIOR_WIDTH * scale, (K, d))
+    if lkj_eta is not None and covariance != "full":
+        raise ValueError("lkj_eta applies to covariance='full' only; got covariance='diag'")
+    eta = check_positive(2.0 if lkj_eta is None else lkj_eta, "lkj_eta")
+    return mu_loc, mu_scale, sigma_scale, eta
 
 
 def _lkj_chol(k: int, d: int, eta: float, sd_scale: np.ndarray):
@@ -188,70 +355,32 @@ def _lkj_chol(k: int, d: int, eta: float, sd_scale: np.ndarray):
     return pm.math.expand_packed_triangular(d, packed, lower=True)
 
 
-class _OrderedFirstColumn(Transform):
-    """Orders the rows of a (K, d) matrix by their first column; other columns are free.
-
-    PyMC's ``ordered`` works on the last axis, which would order every feature across
-    components; only the first one must be ordered to remove label switching.
-    """
-
-    name = "orderedfirst"  # no underscore: PyMC parses "<var>_<transform>__" names
-    ndim_supp = 2
-
-    def forward(self, value, *inputs):
-        col = value[..., :, 0]
-        steps = pt.concatenate([col[..., :1], pt.log(col[..., 1:] - col[..., :-1])], axis=-1)
-        return pt.set_subtensor(value[..., :, 0], steps)
-
-    def backward(self, value, *inputs):
-        col = value[..., :, 0]
-        steps = pt.concatenate([col[..., :1], pt.exp(col[..., 1:])], axis=-1)
-        return pt.set_subtensor(value[..., :, 0], pt.cumsum(steps, axis=-1))
-
-    def log_jac_det(self, value, *inputs):
-        return pt.sum(value[..., 1:, 0], axis=-1)
-
-
-def _ordering(K: int, transform) -> dict:
-    """The ``transform`` keyword for the means: ordering only matters with two components."""
-    return {"transform": transform} if K > 1 else {}
-
-
-def _data_scale(x: np.ndarray) -> float:
-    """Standard deviation, or 1 for constant data (a prior scale must be positive)."""
-    s = float(np.std(x))
-    return s if s > 0 else 1.0
-
-
-def _ordered_quantiles(x: np.ndarray, K: int) -> np.ndarray:
-    """The ``(k + 1/2) / K`` quantiles of ``x``, nudged to be strictly increasing.
-
-    The ordering transform needs strictly increasing starting means: ties (heavily repeated
-    values) would start the sampler at ``-inf``.
-    """
-    q = np.quantile(x, (np.arange(K) + 0.5) / K)
-    return q + np.arange(K) * 1e-3 * _data_scale(x)
-
-
-def _mu_prior(mu_prior, default_loc, default_scale, shape):
-    shape = (shape,) if isinstance(shape, int) else shape
-    if mu_prior is None:
-        return default_loc, np.broadcast_to(default_scale, shape).copy()
-    try:
-        loc, scale = mu_prior
-    except (TypeError, ValueError):
-        raise ValueError(f"mu_prior must be a pair (loc, scale); got {mu_prior!r}") from None
-    loc = np.broadcast_to(as_float_array(loc, "mu_prior loc"), shape).copy()
-    first = loc if loc.ndim == 1 else loc[:, 0]
-    if (np.diff(first) <= 0).any():
+def _weight_concentration(weight_concentration, w_concentration, K: int) -> np.ndarray:
+    """Dirichlet concentration (K,) from ``weight_concentration`` or its former name."""
+    if w_concentration is None:
+        value = 1.0 if weight_concentration is None else weight_concentration
+        return check_positive(value, "weight_concentration", shape=(K,)) * np.ones(K)
+    if weight_concentration is not None:
         raise ValueError(
-            f"mu_prior loc must be strictly increasing over components (by the first feature "
-            f"in n-D), as the ordering transform requires; got {first}"
+            "weight_concentration and w_concentration (its former name) are both given; "
+            "pass weight_concentration only"
         )
-    return loc, check_positive(scale, "mu_prior scale", shape=shape) * np.ones(shape)
+    return check_positive(w_concentration, "w_concentration", shape=(K,)) * np.ones(K)
 
 
-def _prior_scale(value, name, default, shape):
-    if value is None:
-        return np.broadcast_to(default, shape).copy()
-    return check_positive(value, name, shape=shape) * np.ones(shape)
+def _check_family(prior: str, given: dict) -> None:
+    """Refuse hyperparameters of the other prior family: they would be silently ignored."""
+    foreign = _CONJUGATE_ONLY if prior == "weak" else _WEAK_ONLY
+    wrong = [name for name in foreign if given.get(name) is not None]
+    if wrong:
+        other = "conjugate" if prior == "weak" else "weak"
+        raise ValueError(
+            f"{', '.join(wrong)} belong(s) to prior={other!r}, not prior={prior!r}; "
+            f"accepted with prior={prior!r}: weight_concentration and "
+            f"{', '.join(n for n in (_WEAK_ONLY if prior == 'weak' else _CONJUGATE_ONLY))}"
+        )
+
+
+def _ordering(K: int, transform, ordered_means: bool) -> dict:
+    """The ``transform`` keyword for the means: ordering only matters with two components."""
+    return {"transform": transform} if ordered_means and K > 1 else {}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pymc as pm
 import xarray as xr
 
-from ._validation import check_int, resolve_seed
+from ._validation import check_idata, check_int, resolve_seed
 
 __all__ = ["posterior_predictive", "prior_predictive"]
 
@@ -26,9 +28,13 @@ def prior_predictive(model: pm.Model, *, draws: int = 500, random_seed=None) -> 
         ``x_obs`` of dims (chain, draw, obs_id)) and ``observed_data``.
     """
     draws = check_int(draws, "draws", minimum=1)
-    return pm.sample_prior_predictive(
-        draws=draws, model=model, random_seed=resolve_seed(random_seed)
-    )
+    with warnings.catch_warnings():
+        # The conjugate prior's inverse-Wishart draws come from scipy, which Numba runs in
+        # object mode; PyTensor warns about it, harmlessly (a few draws, once).
+        warnings.filterwarnings("ignore", message="Numba will use object mode")
+        return pm.sample_prior_predictive(
+            draws=draws, model=model, random_seed=resolve_seed(random_seed)
+        )
 
 
 def posterior_predictive(
@@ -51,8 +57,7 @@ def posterior_predictive(
         Groups ``posterior_predictive`` (one simulated data set per draw, dims
         (chain, draw, ...)) and ``observed_data``.
     """
-    if "posterior" not in getattr(idata, "children", {}):
-        raise ValueError("idata must be a DataTree with a posterior group (from models.sample)")
+    check_idata(idata)
     return pm.sample_posterior_predictive(
         idata,
         model=model,

@@ -16,7 +16,13 @@ from __future__ import annotations
 import numpy as np
 import pymc as pm
 
-from ._validation import check_binary, check_matrix, check_names, check_positive, check_vector
+from ._validation import (
+    check_binary,
+    check_data_matrix,
+    check_data_vector,
+    check_names,
+    check_positive,
+)
 from .data import register_data_checks
 
 __all__ = ["linear_regression", "logistic_regression"]
@@ -42,8 +48,8 @@ def linear_regression(X, y, *, prior_scale: float = 10.0, coef_names=None) -> pm
         Coords ``coef`` (p) and ``obs_id`` (n); free variables ``alpha`` (scalar),
         ``beta`` (coef) and ``sigma`` (scalar); observed ``y_obs``.
     """
-    X = check_matrix(X, "X", min_rows=2, reason="a regression needs two observations")
-    y = check_vector(y, "y")
+    X = check_data_matrix(X, "X", min_rows=2, reason="a regression needs two observations")
+    y = check_data_vector(y, "y")
     _check_rows(X, y)
     scale = check_positive(prior_scale, "prior_scale")
     s_y = _spread(y)
@@ -58,7 +64,9 @@ def linear_regression(X, y, *, prior_scale: float = 10.0, coef_names=None) -> pm
         sigma = pm.HalfNormal("sigma", scale * s_y)
         pm.Normal("y_obs", mu=alpha + X_data @ beta, sigma=sigma, observed=y_data, dims="obs_id")
 
-    register_data_checks(model, X=lambda v: check_matrix(v, "X"), y=lambda v: check_vector(v, "y"))
+    register_data_checks(
+        model, X=lambda v: check_data_matrix(v, "X"), y=lambda v: check_data_vector(v, "y")
+    )
     return model
 
 
@@ -82,7 +90,7 @@ def logistic_regression(X, y, *, prior_scale: float = 2.5, coef_names=None) -> p
         Coords ``coef`` and ``obs_id``; free variables ``alpha`` (scalar) and ``beta``
         (coef); observed ``y_obs``.
     """
-    X = check_matrix(X, "X", min_rows=2, reason="a regression needs two observations")
+    X = check_data_matrix(X, "X", min_rows=2, reason="a regression needs two observations")
     y = check_binary(y, "y", n=X.shape[0])
     scale = check_positive(prior_scale, "prior_scale")
     alpha_sd, beta_sd = _coef_prior_sds(X, scale)
@@ -97,7 +105,7 @@ def logistic_regression(X, y, *, prior_scale: float = 2.5, coef_names=None) -> p
 
     n = X.shape[0]
     register_data_checks(
-        model, X=lambda v: check_matrix(v, "X"), y=lambda v: check_binary(v, "y", n=n)
+        model, X=lambda v: check_data_matrix(v, "X"), y=lambda v: check_binary(v, "y", n=n)
     )
     return model
 

@@ -12,7 +12,7 @@ import xarray as xr
 from scipy.special import logsumexp
 from scipy.stats import norm
 
-from ._validation import check_matrix, check_vector
+from ._validation import check_idata, check_matrix, check_vector
 
 __all__ = ["posterior_responsibilities"]
 
@@ -41,8 +41,7 @@ def posterior_responsibilities(idata: xr.DataTree, X) -> tuple[np.ndarray, np.nd
     sd : ndarray of shape (n, K)
         Its posterior standard deviation.
     """
-    if "posterior" not in getattr(idata, "children", {}):
-        raise ValueError("idata must be a DataTree with a posterior group (from models.sample)")
+    check_idata(idata)
     post = idata.posterior
     missing = {"w", "mu"} - set(post.data_vars)
     if missing:

@@ -48,3 +48,13 @@ def mixture_2d_diag(lecture_2d):
 @pytest.fixture(scope="session")
 def fit_2d_diag(mixture_2d_diag):
     return models.sample(mixture_2d_diag, random_seed=12, **RUN)
+
+
+@pytest.fixture(scope="session")
+def conjugate_1d(lecture_1d):
+    return models.normal_mixture(lecture_1d, 2, prior="conjugate")
+
+
+@pytest.fixture(scope="session")
+def fit_conjugate_1d(conjugate_1d):
+    return models.sample(conjugate_1d, random_seed=13, **RUN)

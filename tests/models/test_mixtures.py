@@ -115,3 +115,42 @@ def test_mv_priors_ordered_by_first_feature(lecture_2d):
     start = model.initial_point()
     # Transformed first column: first mean, then log-gaps (finite means strictly ordered).
     assert np.isfinite(start["mu_orderedfirst__"]).all()
+
+
+@pytest.mark.parametrize("prior", ["weak", "conjugate"])
+def test_ordering_flag_sets_the_means_transform(lecture_1d, lecture_2d, prior):
+    from pymc.distributions.transforms import ordered
+
+    from models._transforms import OrderedFirstColumn
+
+    default = models.normal_mixture(lecture_1d, 2, prior=prior)
+    free = models.normal_mixture(lecture_1d, 2, prior=prior, ordering="none")
+    assert default.rvs_to_transforms[default["mu"]] is ordered
+    assert free.rvs_to_transforms[free["mu"]] is None
+    assert "mu" in free.initial_point()  # sampled as is, no "mu_ordered__"
+    mv_default = models.mv_normal_mixture(lecture_2d, 2, covariance="diag", prior=prior)
+    mv_free = models.mv_normal_mixture(
+        lecture_2d, 2, covariance="diag", prior=prior, ordering="none"
+    )
+    assert isinstance(mv_default.rvs_to_transforms[mv_default["mu"]], OrderedFirstColumn)
+    assert mv_free.rvs_to_transforms[mv_free["mu"]] is None
+
+
+def test_ordering_none_accepts_unordered_prior_means(lecture_1d):
+    with pytest.raises(ValueError, match="strictly increasing"):
+        models.normal_mixture(lecture_1d, 2, mu_prior=([10.0, 0.0], 2.0))
+    model = models.normal_mixture(lecture_1d, 2, mu_prior=([10.0, 0.0], 2.0), ordering="none")
+    np.testing.assert_array_equal(model["mu"].owner.inputs[-2].eval(), [10.0, 0.0])
+    with pytest.raises(ValueError, match="ordering='sorted' is not supported"):
+        models.normal_mixture(lecture_1d, 2, ordering="sorted")
+
+
+@pytest.mark.filterwarnings("ignore::models.SamplingWarning")
+def test_unordered_model_samples(lecture_1d):
+    model = models.normal_mixture(lecture_1d, 2, ordering="none")
+    idata = models.sample(model, draws=300, tune=300, chains=2, random_seed=4)
+    mu = idata.posterior["mu"].values
+    assert mu.shape == (2, 300, 2) and np.isfinite(mu).all()
+    assert idata.log_likelihood["x_obs"].shape == (2, 300, 200)
+    # Each chain finds the two clusters, under whichever labels it picked.
+    np.testing.assert_allclose(np.sort(mu.mean(axis=1), axis=-1), [[0.0, 10.0]] * 2, atol=1.0)

@@ -46,3 +46,49 @@ def test_advi_gives_draws_like_sample(mixture_1d):
     assert approx.attrs["method"] == "advi"
     # Mean-field ADVI finds the right neighbourhood; its spread is not checked (see baselines).
     _assert_close(approx.posterior["mu"].mean(("chain", "draw")), [0.0, 10.0], [1.5, 1.0])
+
+
+@pytest.fixture(scope="module")
+def small_conjugate():
+    rng = np.random.default_rng(31)
+    x = np.concatenate([rng.normal(0.0, 1.0, 15), rng.normal(6.0, 1.0, 15)])
+    return models.normal_mixture(x, 2, prior="conjugate")
+
+
+@pytest.mark.parametrize("method", ["advi", "fullrank_advi"])
+def test_advi_methods_are_reproducible(small_conjugate, method):
+    fit = models.advi(small_conjugate, method=method, n=500, draws=100, random_seed=5)
+    post = fit.posterior
+    assert post["mu"].dims == ("chain", "draw", "component")
+    assert post["mu"].shape == (1, 100, 2)
+    assert {"w", "variance", "mu", "sigma"} <= set(post.data_vars)
+    for attrs in (fit.attrs, post.attrs):
+        assert attrs["method"] == method and attrs["n"] == 500 and attrs["random_seed"] == 5
+        assert np.isfinite(attrs["final_loss"]) and attrs["wall_time"] > 0
+    # Means ordered in every draw (the approximation lives in the transformed space).
+    assert (np.diff(post["mu"].values, axis=-1) > 0).all()
+    again = models.advi(small_conjugate, method=method, n=500, draws=100, random_seed=5)
+    np.testing.assert_array_equal(again.posterior["mu"].values, post["mu"].values)
+    assert again.attrs["final_loss"] == fit.attrs["final_loss"]
+    other = models.advi(small_conjugate, method=method, n=500, draws=100, random_seed=6)
+    assert not np.array_equal(other.posterior["mu"].values, post["mu"].values)
+
+
+# Full-rank ADVI has more to fit (a Cholesky factor) and needs more steps to settle.
+@pytest.mark.parametrize(
+    "method, n", [("advi", 3000), pytest.param("fullrank_advi", 30_000, marks=pytest.mark.slow)]
+)
+def test_advi_finds_the_clusters(small_conjugate, method, n):
+    fit = models.advi(small_conjugate, method=method, n=n, draws=200, random_seed=5)
+    np.testing.assert_allclose(fit.posterior["mu"].mean(("chain", "draw")), [0.0, 6.0], atol=1.0)
+
+
+def test_advi_refuses_bad_arguments(small_conjugate):
+    with pytest.raises(ValueError, match="method='svgd' is not supported"):
+        models.advi(small_conjugate, method="svgd")
+    with pytest.raises(ValueError, match="n must be"):
+        models.advi(small_conjugate, n=0)
+    with pytest.raises(TypeError, match=r"model must be a pymc\.Model"):
+        models.advi(None)
+    with pytest.raises(TypeError, match=r"model must be a pymc\.Model"):
+        models.map_estimate("model")

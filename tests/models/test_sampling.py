@@ -126,3 +126,28 @@ def test_same_draws_with_a_cold_cache(tmp_path, fit_1d, lecture_1d):
     args = [sys.executable, "-c", script, str(tmp_path / "x.npy"), str(tmp_path / "mu.npy")]
     subprocess.run(args, env=env, cwd=root, check=True, capture_output=True)
     np.testing.assert_array_equal(np.load(tmp_path / "mu.npy"), fit_1d.posterior["mu"].values)
+
+
+def test_a_backend_is_one_module_and_a_registry_line(monkeypatch):
+    from types import SimpleNamespace
+
+    from models.sampling import BACKENDS
+    from models.sampling import nutpie as nutpie_backend
+
+    assert models.SAMPLERS == tuple(BACKENDS) == ("nutpie", "pymc")
+    calls = []
+
+    def run(compiled, model, settings):
+        calls.append(settings)
+        return nutpie_backend.run(compiled, model, settings)
+
+    alias = SimpleNamespace(CACHED=True, compile=nutpie_backend.compile, run=run)
+    monkeypatch.setitem(BACKENDS, "alias", alias)
+    model = models.categorical([3, 5, 2])
+    idata = models.sample(model, sampler="alias", draws=300, tune=300, chains=2, random_seed=1)
+    assert idata.attrs["sampler"] == "alias" and idata.attrs["compiled"]
+    assert [(s.draws, s.chains, s.seed) for s in calls] == [(300, 2, 1)]
+    assert models.compile_counts()["alias"] == 1
+    again = models.sample(model, sampler="alias", draws=300, tune=300, chains=2, random_seed=1)
+    assert again.attrs["cache_hit"]
+    np.testing.assert_array_equal(idata.posterior["p"].values, again.posterior["p"].values)
