@@ -305,9 +305,38 @@ class CovarianceType:
         The exponent of ``det(Sigma)`` in the joint density, plus the mode of the
         inverse-Wishart part: every normal mean adds 1/2 to it (``tied``: ``K`` of them).
         """
-        return self.divide(psi, self._mode_denominator(nu, n_components, n_features))
+        return self.divide(psi, self.mode_denominator(nu, n_components, n_features))
 
-    def _mode_denominator(self, nu, n_components, n_features):
+    def mode_denominator(self, nu, n_components, n_features):
+        """``c`` with the density of the covariances proportional to ``|Sigma|^(-c/2)``
+        times ``exp(-tr(Sigma^{-1} B) / 2)`` (the means' normals included) at ``nu``."""
+        raise NotImplementedError
+
+    def log_prior_gradient(self, diff, covariances, B, c: float, kappa: float):
+        """Gradient of the log prior density in the means and the covariances.
+
+        Parameters
+        ----------
+        diff : ndarray of shape (K, D)
+            ``mu_k - m0``.
+        covariances : ndarray
+            In this type's shape.
+        B : ndarray
+            ``Psi0 + kappa0 sum (mu_k - m0)(mu_k - m0)^T`` pooled as the type pools
+            (:meth:`posterior_scale` with no data).
+        c : float
+            :meth:`mode_denominator` at the prior's ``nu0``.
+        kappa : float
+            ``kappa0``.
+
+        Returns
+        -------
+        grad_means : ndarray of shape (K, D)
+            ``-kappa0 Sigma_k^{-1} (mu_k - m0)``.
+        grad_covariances : ndarray, this type's shape
+            ``-c/2 Sigma^{-1} + 1/2 Sigma^{-1} B Sigma^{-1}`` (the derivative in every entry,
+            both triangles, as if they were free).
+        """
         raise NotImplementedError
 
     # ---------------------------------------------------------------- variational Bayes
@@ -509,6 +538,13 @@ class MatrixCovariance(CovarianceType):
         psi = scale + scatter + self._mean_scatter(shrink, diff)
         return (psi + np.swapaxes(psi, -1, -2)) / 2
 
+    def log_prior_gradient(self, diff, covariances, B, c, kappa):
+        precisions = np.linalg.inv(covariances)
+        grad_means = -kappa * np.einsum(
+            "kij,kj->ki", self.per_component(precisions, diff.shape[0]), diff
+        )
+        return grad_means, 0.5 * (precisions @ B @ precisions - c * precisions)
+
     def _mean_scatter(self, shrink, diff):
         raise NotImplementedError
 
@@ -570,7 +606,7 @@ class FullCovariance(MatrixCovariance):
     def _mean_scatter(self, shrink, diff):
         return shrink[:, None, None] * diff[:, :, None] * diff[:, None, :]
 
-    def _mode_denominator(self, nu, n_components, n_features):
+    def mode_denominator(self, nu, n_components, n_features):
         return nu + n_features + 2
 
     def expected_quadratic(self, diff, precisions_cholesky):
@@ -636,7 +672,7 @@ class TiedCovariance(MatrixCovariance):
     def posterior_dof(self, nu0, nk, n_features):
         return np.asarray(nu0 + nk.sum())  # every sample informs the one covariance
 
-    def _mode_denominator(self, nu, n_components, n_features):
+    def mode_denominator(self, nu, n_components, n_features):
         return nu + n_features + 1 + n_components
 
     def expected_quadratic(self, diff, precisions_cholesky):
@@ -740,6 +776,10 @@ class DiagonalCovariance(CovarianceType):
     def posterior_scale(self, scale, scatter, shrink, diff):
         return scale + scatter + self._mean_scatter(shrink, diff)
 
+    def log_prior_gradient(self, diff, covariances, B, c, kappa):
+        variances = self._variances(covariances, *diff.shape)
+        return -kappa * diff / variances, 0.5 * (B / covariances**2 - c / covariances)
+
     def _mean_scatter(self, shrink, diff):
         raise NotImplementedError
 
@@ -787,7 +827,7 @@ class DiagCovariance(DiagonalCovariance):
     def _mean_scatter(self, shrink, diff):
         return shrink[:, None] * diff**2
 
-    def _mode_denominator(self, nu, n_components, n_features):
+    def mode_denominator(self, nu, n_components, n_features):
         return nu + 3  # a 1-D problem per feature
 
     def expected_precision(self, nu, psi, n_components, n_features):
@@ -867,7 +907,7 @@ class SphericalCovariance(DiagonalCovariance):
     def posterior_dof(self, nu0, nk, n_features):
         return nu0 + n_features * nk  # D squared deviations per sample inform the variance
 
-    def _mode_denominator(self, nu, n_components, n_features):
+    def mode_denominator(self, nu, n_components, n_features):
         return nu + n_features + 2
 
     def expected_precision(self, nu, psi, n_components, n_features):

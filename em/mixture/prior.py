@@ -267,6 +267,35 @@ class NormalInverseWishart:
         log_covariances, log_means = kind.prior_log_density(diff, covariances, scale, kappa, nu)
         return float(log_p + log_covariances.sum() + log_means.sum())
 
+    def log_density_gradient(
+        self, weights: Any, means: Any, covariances: Any, covariance_type: str
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Gradient of :meth:`log_density` in the weights, means and covariances.
+
+        Each entry is differentiated as if it were free (the weights off the simplex, both
+        triangles of a covariance matrix separately); a caller with constrained
+        coordinates applies the chain rule (as :mod:`em.mixture.information` does).
+
+        Returns
+        -------
+        grad_weights : ndarray of shape (K,)
+            ``(alpha0 - 1) / w_k``.
+        grad_means : ndarray of shape (K, D)
+        grad_covariances : ndarray, the shape of ``covariances``
+        """
+        kind = covariance_kind(covariance_type)
+        scale = self.scale_for(kind)
+        weights, means, covariances = _check_parameters(
+            weights, means, covariances, kind, self.n_features
+        )
+        K, D = means.shape
+        kappa = self.mean_precision
+        diff = means - self.mean_prior
+        B = kind.posterior_scale(scale, 0.0, np.full(K, kappa), diff)
+        c = kind.mode_denominator(self.degrees_of_freedom, K, D)
+        grad_means, grad_covariances = kind.log_prior_gradient(diff, covariances, B, c, kappa)
+        return (self.weight_concentration - 1) / weights, grad_means, grad_covariances
+
     # ------------------------------------------------------------------ conjugate update
 
     def update(self, stats: ComponentStatistics, covariance_type: str) -> NIWPosterior:
