@@ -110,16 +110,18 @@ class FitContext:
         singular shared (``tied``) covariance is reset to the data covariance.
         """
         if self.prior is not None:
-            return self._map_step(stats, plan), False
+            return self._map(*plan.moments(stats, _stats.NK_EPS)), False
         nk, means, covariances = plan.m_step(stats, self.reg_covar, _stats.NK_EPS)
         return self._checked(
             nk, means, covariances, lambda collapsed: self.data.worst_samples(plan, collapsed.sum())
         )
 
-    def _map_step(self, stats: _stats.Statistics, plan: _stats.Plan) -> MixtureParameters:
-        """The MAP M-step: the mode of the conjugate posterior given the E-step's statistics."""
+    def _map(self, nk: np.ndarray, means: np.ndarray, scatter: np.ndarray) -> MixtureParameters:
+        """The MAP M-step: the mode of the conjugate posterior given weighted moments.
+
+        ``nk`` (K,), weighted means (K, D) and the scatter of :meth:`Plan.moments`.
+        """
         kind = self.covariance
-        nk, means, scatter = plan.moments(stats, _stats.NK_EPS)
         statistics = ComponentStatistics(nk, means, kind.pool(scatter))
         weights, means, covariances = self.prior.update(statistics, kind).mode(kind)
         precisions_cholesky, singular = kind.precision_cholesky(covariances, self.min_std)
@@ -147,9 +149,12 @@ class FitContext:
         """Starting parameters from given responsibilities (N, K), e.g. a partition.
 
         Data in memory only. A collapsed component is re-seeded as in :meth:`m_step`, at
-        the sample farthest from every healthy component.
+        the sample farthest from every healthy component. With a prior the start is the
+        MAP step from these responsibilities (nothing collapses).
         """
         X = self.data.X
+        if self.prior is not None:
+            return self._map(*_stats.responsibility_moments(X, resp, self.covariance))
         nk, means, covariances = _stats.estimate_from_responsibilities(
             X, resp, self.reg_covar, self.covariance
         )

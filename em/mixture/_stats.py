@@ -430,6 +430,21 @@ def estimate_from_responsibilities(
         In the shape of ``covariance``: the maximum-likelihood (divide by ``n_k``, not
         ``n_k - 1``) estimates plus ``reg_covar``.
     """
+    nk, means, scatter = responsibility_moments(X, resp, covariance)
+    if covariance.diagonal:
+        return nk, means, covariance.covariances_from_variances(scatter / nk[:, None] + reg_covar)
+    return nk, means, covariance.covariances_from_scatter(scatter, nk, reg_covar)
+
+
+def responsibility_moments(
+    X: np.ndarray, resp: np.ndarray, covariance: CovarianceType
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:meth:`Plan.moments` from responsibilities (N, K) held as an array; two passes.
+
+    Returns ``nk`` (K,) (plus the tiny constant), the weighted means (K, D) and the
+    weighted scatter about them, a sum: (K, D, D), or its diagonal (K, D) for the
+    diagonal types.
+    """
     nk = resp.sum(axis=0) + NK_EPS
     means = (resp.T @ X) / nk[:, None]
     n_components, n_features = means.shape
@@ -444,9 +459,7 @@ def estimate_from_responsibilities(
             diff = X[part] - means[k]
             r = resp[part, k]
             scatter[k] += r @ np.square(diff) if diagonal else (r * diff.T) @ diff
-    if diagonal:
-        return nk, means, covariance.covariances_from_variances(scatter / nk[:, None] + reg_covar)
-    return nk, means, covariance.covariances_from_scatter(scatter, nk, reg_covar)
+    return nk, means, scatter
 
 
 def data_scatter(X: np.ndarray) -> np.ndarray:
