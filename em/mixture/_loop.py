@@ -22,6 +22,7 @@ from .._validation import (
     check_array,
     check_float,
     check_int,
+    check_n_features,
     check_random_state,
 )
 from ..alignment import match_components
@@ -209,11 +210,7 @@ class BaseMixtureEM(BaseEstimator):
         """``X`` for a fitted model: finite, 2-D (or 1-D), with the fitted number of features."""
         self._check_fitted("means_")
         X = check_array(X, "X", copy=False)
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1]} features but {type(self).__name__} was fitted with "
-                f"{self.n_features_in_}; pass data with {self.n_features_in_} columns"
-            )
+        check_n_features(X, self.n_features_in_, type(self).__name__)
         return X
 
     # ------------------------------------------------------------------ fitted model

@@ -23,6 +23,7 @@ from .._validation import (
     check_float,
     check_int,
     check_level,
+    check_n_features,
     check_random_state,
     check_vector,
 )
@@ -384,11 +385,7 @@ class LinearRegressionMLE(BaseEstimator):
 
     def _check_X(self, X: Any) -> np.ndarray:
         X = check_array(X, "X")
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1]} features but {type(self).__name__} was fitted with "
-                f"{self.n_features_in_}"
-            )
+        check_n_features(X, self.n_features_in_, type(self).__name__)
         return X
 
     # -------------------------------------------------- bootstrap hook (em._resampling)

@@ -25,6 +25,7 @@ from .._validation import (
     check_float,
     check_int,
     check_level,
+    check_n_features,
     check_random_state,
     check_vector,
 )
@@ -277,11 +278,7 @@ class LogisticRegressionMLE(BaseEstimator):
         """Log-odds ``intercept_ + X coef_``; shape (n,)."""
         self._check_fitted("coef_")
         X = check_array(X, "X")
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1]} features but {type(self).__name__} was fitted with "
-                f"{self.n_features_in_}"
-            )
+        check_n_features(X, self.n_features_in_, type(self).__name__)
         return X @ self.coef_ + self.intercept_
 
     def predict_proba(self, X: Any) -> np.ndarray:
