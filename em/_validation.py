@@ -163,10 +163,15 @@ def check_scale(arr: np.ndarray, name: str) -> np.ndarray:
     Two reductions per column (max and min): no temporary as large as the data.
     """
     columns = arr.reshape(arr.shape[0], -1)
-    if columns.size == 0:
-        return arr
-    high, low = columns.max(axis=0), columns.min(axis=0)
-    largest = float(max(high.max(), -low.min()))
+    if columns.size:
+        check_scale_bounds(columns.min(axis=0), columns.max(axis=0), name, two_d=arr.ndim == 2)
+    return arr
+
+
+def check_scale_bounds(low: np.ndarray, high: np.ndarray, name: str, *, two_d: bool) -> None:
+    """:func:`check_scale` from each column's smallest and largest value, shape (D,) each
+    (so that data read in blocks, e.g. a Dask array, are checked the same way)."""
+    largest = float(max(np.max(high), -np.min(low)))
     if largest > DATA_MAX:
         raise ValueError(
             f"{name} is out of the supported range: its values reach {largest:.3g} in "
@@ -177,14 +182,13 @@ def check_scale(arr: np.ndarray, name: str) -> np.ndarray:
     tiny = np.flatnonzero((spread > 0) & (spread < DATA_SPREAD_MIN))
     if tiny.size:
         j = int(tiny[0])
-        where = f" (column {j})" if arr.ndim == 2 else ""
+        where = f" (column {j})" if two_d else ""
         raise ValueError(
             f"{name}{where} is out of the supported range: its values vary by only "
             f"{float(spread[j]):.3g}, but a spread of at least {DATA_SPREAD_MIN:g} is "
             "supported (its variance would underflow to 0). Rescale it (multiply by a power "
             "of ten) and scale the estimates back"
         )
-    return arr
 
 
 def check_n_features(X: np.ndarray, expected: int, owner: str, name: str = "X") -> np.ndarray:
@@ -307,7 +311,7 @@ def _is_sparse(X: Any) -> bool:
 
 def _is_pandas(X: Any) -> bool:
     """A pandas DataFrame or Series, recognised without importing pandas."""
-    return type(X).__module__.startswith("pandas.") and hasattr(X, "isna")
+    return type(X).__module__.split(".")[0] == "pandas" and hasattr(X, "isna")
 
 
 def _pandas_values(X: Any, name: str) -> Any:
@@ -321,6 +325,7 @@ def _pandas_values(X: Any, name: str) -> Any:
     if missing.any():
         first = tuple(int(i) for i in np.argwhere(missing)[0])
         row = X.index[first[0]]
+        row = row.item() if isinstance(row, np.generic) else row  # 11, not np.int64(11)
         where = f"row {row!r}" + (f", column {X.columns[first[1]]!r}" if missing.ndim == 2 else "")
         raise ValueError(
             f"{name} has {int(missing.sum())} missing value(s) (pd.NA or NaN; first at "

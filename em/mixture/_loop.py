@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._base import BaseEstimator
+from .._fingerprint import data_fingerprint
 from .._resampling import BootstrapData, require_X
 from .._validation import (
     check_array,
@@ -33,6 +34,7 @@ from ._collapse import FitContext
 from ._covariance import COVARIANCES, CovarianceType, covariance_kind
 from ._data import fit_data
 from ._init import check_given_init, check_init, initial_parameters
+from ._regularisation import warn_if_reg_covar_dominates
 from ._stats import MixtureParameters
 from .history import FitHistory, HistoryRecorder, check_keep_history
 
@@ -112,6 +114,7 @@ class BaseMixtureEM(BaseEstimator):
         init = check_init(self.init)
         reg_covar = check_float(self.reg_covar, "reg_covar", minimum=0.0)
         data = fit_data(X, n_components, f"n_components={n_components}")
+        warn_if_reg_covar_dominates(data, reg_covar, type(self).__name__)
         given = check_given_init(
             self.weights_init,
             self.means_init,
@@ -205,6 +208,8 @@ class BaseMixtureEM(BaseEstimator):
         self.log_likelihood_history_ = best.history
         self.init_log_likelihoods_ = np.array([run.log_likelihood for run in runs])
         self.n_features_in_ = data.n_features
+        # Lets inference(X) refuse data other than these (em._fingerprint).
+        self.data_fingerprint_ = data_fingerprint(data.n_samples, data.n_features, data.rows)
 
     def _check_X(self, X: Any) -> np.ndarray:
         """``X`` for a fitted model: finite, 2-D (or 1-D), with the fitted number of features."""
