@@ -203,6 +203,13 @@ def check_n_features(X: np.ndarray, expected: int, owner: str, name: str = "X") 
             f"{name} has {d} features but {owner} was fitted with {expected}; pass data with "
             f"{expected} columns ({name} has {d} features, but {owner} is expecting {expected} "
             "features as input)"
+            + (
+                # A 1-D X is read as one feature; often it was meant as one sample.
+                f". A 1-D {name} is read as n samples of one feature: Reshape your data with "
+                f"{name}.reshape(1, -1) if it is a single sample"
+                if d == 1
+                else ""
+            )
         )
     return X
 

@@ -54,6 +54,8 @@ stop_reason_, init_log_likelihoods_, n_features_in_, history_, histories_
     re-seeded.
     """
 
+    _estimator_kind = "clusterer"
+
     _assignment = HARD
 
     def _set_fitted(self, best, runs, data) -> None:

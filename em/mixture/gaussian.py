@@ -115,6 +115,8 @@ class GaussianMixtureEM(BaseMixtureEM):
     [0, 10]
     """
 
+    _estimator_kind = "density_estimator"
+
     def inference(self, X: Any = None, y: Any = None, *, level: float = 0.95):
         """Standard errors and intervals of weights, means and covariances at the MLE.
 

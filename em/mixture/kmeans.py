@@ -283,6 +283,8 @@ class KMeans(BaseEstimator):
         With ``keep_history="all"``: one per run, in the order they ran. None otherwise.
     """
 
+    _estimator_kind = "clusterer"
+
     def __init__(
         self,
         n_clusters: int = 8,

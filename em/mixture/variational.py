@@ -149,6 +149,8 @@ class VariationalGaussianMixture(BaseEstimator):
     [0, 8]
     """
 
+    _estimator_kind = "density_estimator"
+
     def __init__(
         self,
         n_components: int = 1,

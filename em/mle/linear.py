@@ -134,6 +134,8 @@ class LinearRegressionMLE(BaseEstimator):
     (1.0, [2.0])
     """
 
+    _estimator_kind = "regressor"
+
     def __init__(
         self,
         method: str = "qr",
