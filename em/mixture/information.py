@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from .._fingerprint import check_same_data
-from .._validation import check_array, check_level, check_n_features
+from .._validation import check_array, check_level
 from ..exceptions import SingularInformationWarning
 from ..inference import InferenceTable, wald_table
 from . import _stats
@@ -90,7 +90,8 @@ def mixture_inference(estimator: Any, X: Any, *, level: float = 0.95) -> Inferen
     covariance = covariance_kind(estimator.covariance_type)
     n_components, n_features = means.shape
     X = check_array(X, "X")
-    check_n_features(X, n_features, type(estimator).__name__)
+    if X.shape[1] != n_features:
+        raise ValueError(f"X has {X.shape[1]} features but the mixture has {n_features}")
     fingerprint = getattr(estimator, "data_fingerprint_", None)
     if fingerprint is not None:  # estimators that record their training data's fingerprint
         check_same_data(X, fingerprint, f"{type(estimator).__name__}.inference")

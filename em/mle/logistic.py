@@ -153,27 +153,10 @@ class LogisticRegressionMLE(BaseEstimator):
             else check_int(self.max_iter, "max_iter", minimum=1)
         )
         owner = type(self).__name__
+        if y is not None:
+            # The labels first: a multiclass y is the first thing to say, before the design.
+            self.classes_, y = _binary_labels(check_vector(y, "y"))
         X, y = check_design(X, y, self.fit_intercept, owner)
-        labels = np.unique(y)
-        if np.isin(labels, (0.0, 1.0)).all():
-            self.classes_ = np.array([0, 1])
-        elif labels.size == 2:
-            # Two other labels (e.g. 1 and 2, as scikit-learn's tools may pass): the larger
-            # is the "1" of the model; predict returns the labels given.
-            self.classes_ = labels
-            y = (y == labels[1]).astype(np.float64)
-        else:
-            # The first words are scikit-learn's, which its tools and checks look for.
-            what = (
-                "Unknown label type: y looks continuous (it has non-whole values)"
-                if (labels != np.round(labels)).any()
-                else f"Only binary classification is supported: y has {labels.size} classes"
-            )
-            raise ValueError(
-                f"{what}; y must contain two classes (the labels 0 and 1, or any two "
-                f"numbers); got the distinct values {labels[:10].tolist()}"
-                f"{' ...' if labels.size > 10 else ''}"
-            )
 
         scaler = Standardizer.fit(X, self.fit_intercept)
         Z = scaler.transform(X)
@@ -431,3 +414,29 @@ def _newton(
         if separated.any() and np.all(s[separated] * (A[separated] @ beta) >= _SEPARATED_MARGIN):
             return beta, iteration, False
     return beta, max_iter, False
+
+
+def _binary_labels(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The two classes of ``y`` (n,) and ``y`` as 0/1 floats; a ValueError otherwise."""
+    labels = np.unique(y)
+    if np.isin(labels, (0.0, 1.0)).all():
+        classes = np.array([0, 1])
+    elif labels.size == 2:
+        # Two other labels (e.g. 1 and 2, as scikit-learn's tools may pass): the larger
+        # is the "1" of the model; predict returns the labels given.
+        classes = labels
+        y = (y == labels[1]).astype(np.float64)
+    else:
+        # The first words are scikit-learn's, which its tools and checks look for.
+        what = (
+            "Unknown label type: y looks continuous (it has non-whole values)"
+            if (labels != np.round(labels)).any()
+            else f"Only binary classification is supported: y has {labels.size} classes"
+        )
+        raise ValueError(
+            f"{what}; y must contain two classes (the labels 0 and 1, or any two "
+            f"numbers); got the distinct values {labels[:10].tolist()}"
+            f"{' ...' if labels.size > 10 else ''}"
+        )
+
+    return classes, y
