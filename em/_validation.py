@@ -25,12 +25,12 @@ from ._chunks import chunks
 # Rows per block of the finiteness check of large arrays.
 _FINITE_BLOCK = 65_536
 
-# Range of data the estimators support: the squares of the values and of their spread (sums
-# of squares, variances, determinants over a few features) must stay well inside float64's
-# 1e-308..1e308. The same bounds as the models' (models._validation), so both sides of a
-# comparison accept the same data.
-DATA_MAX = 1e100
-DATA_SPREAD_MIN = 1e-100
+# Range of data the estimators support: the fourth powers of the values and of their spread
+# (squares of variances, in standard errors and observed information) must stay inside
+# float64's 1e-308..1e308, with room for sums over samples. Narrower than the models'
+# (models._validation, 1e100 / 1e-100, which need only squares).
+DATA_MAX = 1e75
+DATA_SPREAD_MIN = 1e-75
 
 
 def check_array(
@@ -151,9 +151,9 @@ def check_scale(arr: np.ndarray, name: str) -> np.ndarray:
     Raises
     ------
     ValueError
-        If a value exceeds ``DATA_MAX`` (1e100) in magnitude (squares and sums of squares
-        would overflow: infinite inertia or variance, "singular" covariances), or if a
-        non-constant column varies by less than ``DATA_SPREAD_MIN`` (1e-100) from its
+        If a value exceeds ``DATA_MAX`` (1e75) in magnitude (squares of variances would
+        overflow: infinite inertia or variance, "singular" covariances), or if a
+        non-constant column varies by less than ``DATA_SPREAD_MIN`` (1e-75) from its
         smallest to its largest value (its variance would underflow to 0, or be swamped by
         any regularisation). A constant column is accepted: it is degenerate, not out of
         range, and each estimator says so in its own terms.
@@ -175,8 +175,9 @@ def check_scale_bounds(low: np.ndarray, high: np.ndarray, name: str, *, two_d: b
     if largest > DATA_MAX:
         raise ValueError(
             f"{name} is out of the supported range: its values reach {largest:.3g} in "
-            f"magnitude, but at most {DATA_MAX:g} is supported (their squares would overflow "
-            "float64). Rescale it (divide by a power of ten) and scale the estimates back"
+            f"magnitude, but at most {DATA_MAX:g} is supported (the squares of their "
+            "variances would overflow float64). Rescale it (divide by a power of ten) and "
+            "scale the estimates back"
         )
     spread = high - low
     tiny = np.flatnonzero((spread > 0) & (spread < DATA_SPREAD_MIN))

@@ -434,8 +434,8 @@ def _binary_labels(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             else f"Only binary classification is supported: y has {labels.size} classes"
         )
         raise ValueError(
-            f"{what}; y must contain two classes (the labels 0 and 1, or any two "
-            f"numbers); got the distinct values {labels[:10].tolist()}"
+            f"{what}; y must contain only the labels 0 and 1 (or any two numbers); got "
+            f"the distinct values {labels[:10].tolist()}"
             f"{' ...' if labels.size > 10 else ''}"
         )
 
