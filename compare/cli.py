@@ -120,13 +120,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _out_problem(out: str) -> str | None:
-    """Why ``--out`` cannot take a report (an existing file), before anything is fitted."""
-    from pathlib import Path
+    """Why ``--out`` cannot take a report (a file, not writable), before anything is fitted."""
+    from .reports._files import out_dir_problem
 
-    path = Path(out)
-    if path.exists() and not path.is_dir():
-        return f"--out must be a folder (new or existing); {out!r} is a file"
-    return None
+    return out_dir_problem(out, "--out")
 
 
 def _list() -> int:

@@ -17,11 +17,13 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._base import BaseEstimator
+from .._fingerprint import data_fingerprint
 from .._resampling import BootstrapData, require_X
 from .._validation import (
     check_array,
     check_float,
     check_int,
+    check_n_features,
     check_random_state,
 )
 from ..alignment import match_components
@@ -32,6 +34,7 @@ from ._collapse import FitContext
 from ._covariance import COVARIANCES, CovarianceType, covariance_kind
 from ._data import InMemory, fit_data
 from ._init import check_given_init, check_init, initial_parameters
+from ._regularisation import warn_if_reg_covar_dominates
 from ._stats import MixtureParameters
 from .history import FitHistory, HistoryRecorder, check_keep_history
 from .prior import NormalInverseWishart
@@ -132,6 +135,8 @@ class BaseMixtureEM(BaseEstimator):
         keep_history = check_keep_history(self.keep_history)
 
         prior = self._check_prior(data, n_components, covariance)
+        if prior is None:  # a MAP M-step does not add reg_covar
+            warn_if_reg_covar_dominates(data, reg_covar, type(self).__name__)
 
         ctx = FitContext(data, covariance, reg_covar, type(self).__name__, prior)
         runs = []
@@ -272,16 +277,14 @@ class BaseMixtureEM(BaseEstimator):
         else:
             self.log_posterior_ = best.log_posterior
             self.log_posterior_history_ = best.log_posterior_history
+        # Lets inference(X) refuse data other than these (em._fingerprint).
+        self.data_fingerprint_ = data_fingerprint(data.n_samples, data.n_features, data.rows)
 
     def _check_X(self, X: Any) -> np.ndarray:
         """``X`` for a fitted model: finite, 2-D (or 1-D), with the fitted number of features."""
         self._check_fitted("means_")
         X = check_array(X, "X", copy=False)
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1]} features but {type(self).__name__} was fitted with "
-                f"{self.n_features_in_}; pass data with {self.n_features_in_} columns"
-            )
+        check_n_features(X, self.n_features_in_, type(self).__name__)
         return X
 
     # ------------------------------------------------------------------ fitted model

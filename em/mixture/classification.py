@@ -57,6 +57,8 @@ stop_reason_, init_log_likelihoods_, n_features_in_, history_, histories_
     re-seeded.
     """
 
+    _estimator_kind = "clusterer"
+
     _assignment = HARD
     _takes_prior = False
 

@@ -51,10 +51,12 @@ class GaussianMixtureEM(BaseMixtureEM):
         given (``reg_covar`` is not added).
     reg_covar : float, default=1e-6
         Added to the diagonal of every covariance the M-step estimates, so none is ever
-        singular. ``0`` gives the textbook updates. Not used by the M-step of a fit with a
-        ``prior`` (the prior's scale already keeps every covariance positive definite, and
-        adding it would move the fit off the posterior mode); the starting partition and
-        the lecture's start still use it.
+        singular. ``0`` gives the textbook updates. Absolute, as scikit-learn's (the fits
+        match its exactly): a :class:`~em.PrecisionLossWarning` says when it exceeds 1e-3
+        times a feature's variance (data of a small scale), where it would swamp the data.
+        Not used by the M-step of a fit with a ``prior`` (the prior's scale already keeps
+        every covariance positive definite, and adding it would move the fit off the
+        posterior mode); the starting partition and the lecture's start still use it.
     random_state : None, int or numpy.random.Generator, default=None
         Seeds every random choice (initialisation, ``sample``); the same int gives the
         same fit.
@@ -93,6 +95,9 @@ class GaussianMixtureEM(BaseMixtureEM):
     init_log_likelihoods_ : ndarray of shape (n_init,)
         Final log-likelihood of every start.
     n_features_in_ : int
+    data_fingerprint_ : str
+        Shape and a hash of strided rows of the training data (:mod:`em._fingerprint`):
+        :meth:`inference` refuses other data with a ValueError.
     history_ : FitHistory or None
         With ``keep_history``: the kept start step by step, ``n_iter_ + 1`` parameter sets
         (see :class:`~em.FitHistory`: entry 0 the start, the last the fitted parameters,
@@ -136,6 +141,8 @@ class GaussianMixtureEM(BaseMixtureEM):
     >>> [round(float(m)) for m in np.sort(gm.means_.ravel())]
     [0, 10]
     """
+
+    _estimator_kind = "density_estimator"
 
     def inference(self, X: Any = None, y: Any = None, *, level: float = 0.95):
         """Standard errors and intervals of weights, means and covariances.

@@ -43,6 +43,7 @@ from typing import Any
 
 import numpy as np
 
+from .._fingerprint import check_same_data
 from .._validation import check_array, check_level
 from ..exceptions import SingularInformationWarning
 from ..inference import InferenceTable, wald_table
@@ -73,7 +74,9 @@ def mixture_inference(
         (K, D, D), ``tied`` (D, D), ``diag`` (K, D), ``spherical`` (K,)),
         ``covariance_type`` and ``n_components``; e.g. :class:`em.GaussianMixtureEM`.
     X : array-like of shape (N, D) or (N,)
-        The data it was fitted to.
+        The data it was fitted to. When the estimator has a ``data_fingerprint_`` (as
+        :class:`em.GaussianMixtureEM` records at ``fit``, see :mod:`em._fingerprint`), other
+        data are refused with a ValueError.
     level : float, default=0.95
     prior : NormalInverseWishart, optional
         The prior of a MAP fit: the information is then that of the log posterior (the
@@ -105,6 +108,9 @@ def mixture_inference(
     X = check_array(X, "X")
     if X.shape[1] != n_features:
         raise ValueError(f"X has {X.shape[1]} features but the mixture has {n_features}")
+    fingerprint = getattr(estimator, "data_fingerprint_", None)
+    if fingerprint is not None:  # estimators that record their training data's fingerprint
+        check_same_data(X, fingerprint, f"{type(estimator).__name__}.inference")
 
     model = _Parametrisation(covariance, n_components, n_features, prior)
     theta = model.pack(weights, means, covariances)

@@ -16,6 +16,7 @@ from .._validation import (
     check_float,
     check_int,
     check_level,
+    check_n_features,
     check_random_state,
 )
 from ..exceptions import ConvergenceWarning
@@ -149,6 +150,8 @@ class VariationalGaussianMixture(BaseEstimator):
     [0, 8]
     """
 
+    _estimator_kind = "density_estimator"
+
     def __init__(
         self,
         n_components: int = 1,
@@ -271,11 +274,7 @@ class VariationalGaussianMixture(BaseEstimator):
     def _check_X(self, X: Any) -> np.ndarray:
         self._check_fitted("means_")
         X = check_array(X, "X", copy=False)
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1]} features but {type(self).__name__} was fitted with "
-                f"{self.n_features_in_}; pass data with {self.n_features_in_} columns"
-            )
+        check_n_features(X, self.n_features_in_, type(self).__name__)
         return X
 
     def predict_proba(self, X: Any) -> np.ndarray:
