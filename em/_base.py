@@ -5,6 +5,8 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
+from ._html import estimator_html
+
 
 class NotFittedError(ValueError, AttributeError):
     """Raised when a method that needs a fitted estimator is called before ``fit``."""
@@ -55,6 +57,10 @@ class BaseEstimator:
             if not _same(value, defaults.get(name, inspect.Parameter.empty))
         ]
         return f"{type(self).__name__}({', '.join(changed)})"
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: key numbers and parameter table when fitted, else the parameters."""
+        return estimator_html(self)
 
     def __sklearn_tags__(self):
         """scikit-learn's default estimator tags (``GridSearchCV`` and friends ask for them).
