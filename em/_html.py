@@ -3,7 +3,8 @@
 Unfitted: the constructor parameters. Fitted: the key numbers (every scalar fitted
 attribute: log-likelihood, iterations, convergence, ...) and the parameter table, from the
 estimator's own :meth:`inference` where it needs no data (regressions, the categorical), and
-otherwise one row per entry of each fitted array (a mixture's inference needs ``X``).
+otherwise one row per entry of each fitted parameter array (a mixture's inference needs
+``X``; iteration histories, start values and precision factors are left out).
 """
 
 from __future__ import annotations
@@ -56,14 +57,24 @@ def _inference_rows(estimator) -> list[list[Any]] | None:
     return [[r.name, r.estimate, r.se, r.lower, r.upper, r.method] for r in table]
 
 
+def _is_parameter(name: str) -> bool:
+    """Fitted arrays that are parameters: not iteration records, start values or factors."""
+    return not (
+        name.endswith(("history_", "histories_")) or name.startswith(("init_", "precisions"))
+    )
+
+
 def _array_rows(fitted: dict[str, Any]) -> list[list[Any]]:
+    """One row per entry, named as the inference tables name them (``means[1, 0]``)."""
     rows = []
     for name, value in fitted.items():
         array = np.asarray(value) if isinstance(value, np.ndarray | list | tuple) else None
         if array is None or array.dtype.kind not in "biuf" or array.ndim == 0:
             continue
+        if not _is_parameter(name):
+            continue
         for index in np.ndindex(array.shape):
-            rows.append([f"{name}[{', '.join(map(str, index))}]", array[index]])
+            rows.append([f"{name[:-1]}[{', '.join(map(str, index))}]", array[index]])
     return rows
 
 
