@@ -6,6 +6,8 @@ import inspect
 import sys
 from typing import Any, ClassVar
 
+from ._html import estimator_html
+
 
 class NotFittedError(ValueError, AttributeError):
     """Raised when a method that needs a fitted estimator is called before ``fit``.
@@ -92,6 +94,10 @@ class BaseEstimator:
             if not _same(value, defaults.get(name, inspect.Parameter.empty))
         ]
         return f"{type(self).__name__}({', '.join(changed)})"
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: key numbers and parameter table when fitted, else the parameters."""
+        return estimator_html(self)
 
     def __sklearn_tags__(self):
         """scikit-learn's estimator tags: what the estimator is and what input it takes.

@@ -28,9 +28,9 @@ def fit_em_variants(case, data, seed: int, covariance_type: str = "full") -> dic
     data : Dataset
         ``X`` of shape (n, d).
     seed : int
-    covariance_type : {"full", "diag"}, default "full"
-        The main EM fit's, so soft and hard EM fit the same model it does; ``"diag"`` keeps
-        the diagonals of the start's covariances.
+    covariance_type : {"full", "diag", "tied", "spherical"}, default "full"
+        The main EM fit's, so soft and hard EM fit the same model it does; the start's
+        full covariances are cut down to that layout (:func:`_start_layout`).
 
     Returns
     -------
@@ -43,9 +43,7 @@ def fit_em_variants(case, data, seed: int, covariance_type: str = "full") -> dic
     X = data.X
     n_components = case.n_components
     start = case.start if case.start is not None else _data_start(X, n_components, seed)
-    covariances = start["covariances"]
-    if covariance_type == "diag":
-        covariances = np.diagonal(covariances, axis1=1, axis2=2)
+    covariances = _start_layout(np.asarray(start["covariances"], float), covariance_type)
     common = dict(
         covariance_type=covariance_type,
         weights_init=start["weights"],
@@ -64,6 +62,22 @@ def fit_em_variants(case, data, seed: int, covariance_type: str = "full") -> dic
             n_components, init=np.asarray(start["means"]), n_init=1, max_iter=100
         ).fit(X)
     return out
+
+
+def _start_layout(covariances: np.ndarray, covariance_type: str) -> np.ndarray:
+    """Full start covariances (K, d, d) in ``covariance_type``'s layout.
+
+    ``diag``: their diagonals (K, d); ``tied``: their average (d, d); ``spherical``: the
+    mean of each diagonal (K,); ``full``: unchanged.
+    """
+    diagonals = np.diagonal(covariances, axis1=1, axis2=2)
+    layouts = {
+        "full": lambda: covariances,
+        "diag": lambda: diagonals,
+        "tied": lambda: covariances.mean(axis=0),
+        "spherical": lambda: diagonals.mean(axis=1),
+    }
+    return layouts[covariance_type]()
 
 
 def fit_bic_by_k(data, seed: int, covariance_type: str, max_k: int) -> dict[int, float]:

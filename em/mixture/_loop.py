@@ -341,6 +341,25 @@ class BaseMixtureEM(BaseEstimator):
     # scikit-learn's private name, for code written against GaussianMixture.
     _n_parameters = n_parameters
 
+    def full_covariances(self, values: Any = None) -> np.ndarray:
+        """Covariances laid out like ``covariances_``, as one full matrix per component.
+
+        Parameters
+        ----------
+        values : array-like, optional
+            Anything laid out like ``covariances_`` (standard errors or interval bounds from
+            :meth:`inference`, say); default ``covariances_`` itself. Off-diagonal entries
+            that the covariance type fixes at zero are zero.
+
+        Returns
+        -------
+        ndarray of shape (K, D, D)
+            A new array.
+        """
+        self._check_fitted("means_")
+        values = self.covariances_ if values is None else np.asarray(values, float)
+        return self._covariance.as_full(values, *self.means_.shape)
+
     def bic(self, X: Any) -> float:
         """Bayesian information criterion ``-2 log L + p log N`` on ``X`` (lower is better)."""
         X = self._check_X(X)
