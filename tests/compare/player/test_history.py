@@ -59,14 +59,18 @@ def test_soft_em_history_never_decreases(lecture_1d):
 
 def test_a_history_of_zero_iterations_is_the_start(lecture_1d):
     X, start, _ = lecture_1d
-    history = GaussianMixtureEM(
-        2,
-        weights_init=start["weights"],
-        means_init=start["means"],
-        covariances_init=start["covariances"],
-        max_iter=0,
-        keep_history=True,
-    ).fit(X).history_
+    history = (
+        GaussianMixtureEM(
+            2,
+            weights_init=start["weights"],
+            means_init=start["means"],
+            covariances_init=start["covariances"],
+            max_iter=0,
+            keep_history=True,
+        )
+        .fit(X)
+        .history_
+    )
     assert history.n_steps == 1 == as_track("soft EM", history).n_steps
     np.testing.assert_allclose(history.means[0], start["means"])
     assert np.isfinite(history.log_likelihood[0])
