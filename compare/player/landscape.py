@@ -50,6 +50,7 @@ from ..kinds.mixture_extras import lecture_start
 from ..settings import SAME_OPTIMUM_NATS
 from .files import check_data
 from .frames import DPI
+from .page import rounded
 
 __all__ = [
     "CLASSES",
@@ -291,9 +292,13 @@ class Restarts:
         return {key: self.labels.count(key) for key in CLASSES}
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready (lists and strings); :meth:`from_dict` reads it back."""
+        """JSON-ready (lists and strings); :meth:`from_dict` reads it back.
+
+        The paths are only drawn: they keep :data:`compare.player.page.DIGITS` significant
+        digits (far below a pixel, half the bytes).
+        """
         return {
-            "paths": [p.tolist() for p in self.paths],
+            "paths": [rounded(p) for p in self.paths],
             "final_log_likelihood": self.final_log_likelihood.tolist(),
             "labels": list(self.labels),
             "best": {key: value.tolist() for key, value in self.best.items()},

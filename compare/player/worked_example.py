@@ -89,7 +89,7 @@ def _agree(ours: float, theirs: float, tolerance: float) -> str:
     return "<span class='ok'>yes</span>" if ok else "<span class='bad'>no</span>"
 
 
-def worked_example_html(computed: Mapping[str, Any] | None = None) -> str:
+def worked_example_html(computed: Mapping[str, Any] | None = None, *, heading: bool = True) -> str:
     """Two tables, E-step then M-step, with the lecture's numbers and whether they agree.
 
     Responsibilities agree when they round to the lecture's three decimals; the new
@@ -100,6 +100,9 @@ def worked_example_html(computed: Mapping[str, Any] | None = None) -> str:
     computed : mapping, optional
         :func:`epoch`'s result, its arrays possibly as lists (a page drawn from stored
         numbers); default: computed now.
+    heading : bool, default True
+        Start with an ``<h3>`` title; a page that gives the part its own heading passes
+        False.
     """
     e = epoch() if computed is None else {k: np.asarray(v, float) for k, v in computed.items()}
     missing = set(EPOCH_KEYS) - set(e)
@@ -145,8 +148,9 @@ def worked_example_html(computed: Mapping[str, Any] | None = None) -> str:
     header = "".join(f"<th>component {k}</th><th>lecture</th><th>agrees</th>" for k in (1, 2))
     m_table = f"<table><tr><th class='l'>M-step</th>{header}</tr>" + "".join(m_rows) + "</table>"
     return (
-        "<div class='em-worked-example'><h3>The lecture's worked example: one epoch</h3>"
-        f"<p>Points {html.escape(str(POINTS.tolist()))}; start: means 1 and 2, variances 2 "
+        "<div class='em-worked-example'>"
+        + ("<h3>The lecture's worked example: one epoch</h3>" if heading else "")
+        + f"<p>Points {html.escape(str(POINTS.tolist()))}; start: means 1 and 2, variances 2 "
         "and 2, equal weights. Computed by <code>em.GaussianMixtureEM</code> (responsibilities "
         "with <code>max_iter=0</code>, the new parameters with <code>max_iter=1</code>, "
         "<code>reg_covar=0</code>).</p>"

@@ -58,7 +58,11 @@ class Section:
 
 # name -> "module:attribute" of its Section, in page order. Imported on first use, so a
 # case that needs no section pays nothing for it.
-SECTIONS: dict[str, str] = {}
+SECTIONS: dict[str, str] = {
+    "worked_example": ".worked_example:SECTION",
+    "player": ".player:SECTION",
+    "landscape": ".landscape:SECTION",
+}
 
 
 def _load(name: str) -> Section:

@@ -117,7 +117,8 @@ def test_restarts_survive_json_and_draw_without_refitting(lecture_2d, tmp_path, 
     assert len(restarts.paths) == 6 and restarts.best["means"].shape == (2, 2)
     back = Restarts.from_dict(json.loads(json.dumps(restarts.to_dict())))
     for a, b in zip(restarts.paths, back.paths, strict=True):
-        np.testing.assert_array_equal(a, b)
+        np.testing.assert_allclose(a, b, rtol=1e-5)  # drawn only: 6 significant digits
+    np.testing.assert_array_equal(back.final_log_likelihood, restarts.final_log_likelihood)
 
     def no_fitting(*args, **kwargs):
         raise AssertionError("write_landscape refitted given restarts")
