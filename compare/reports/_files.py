@@ -14,10 +14,10 @@ import os
 import secrets
 import shutil
 import stat
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from .._atomic import write_file_atomic
 from ._html import DPI
 
 __all__ = [
@@ -155,31 +155,14 @@ def write_atomic_dir(
     return target
 
 
-def _umask_mode(mode: int) -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return mode & ~umask
-
-
 def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
     """Write ``text`` through a temporary file in the same folder and rename it over ``path``.
 
     A reader never sees half a page. An existing file keeps its permission bits; a new one
-    gets the umask's (``0o666`` less the umask).
+    gets the umask's (``0o666`` less the umask). See :func:`compare._atomic.write_file_atomic`.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else _umask_mode(0o666)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(text)
-        os.chmod(tmp, mode)  # mkstemp makes it private; a page is for reading
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    write_file_atomic(path, text)
+    return Path(path)
 
 
 def save_figures(

@@ -61,6 +61,9 @@ class Section:
 SECTIONS: dict[str, str] = {
     "real_fit": ".real_fit:REAL_FIT",
     "provenance": ".provenance:PROVENANCE",
+    "worked_example": ".worked_example:SECTION",
+    "player": ".player:SECTION",
+    "landscape": ".landscape:SECTION",
 }
 
 
