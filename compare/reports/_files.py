@@ -14,6 +14,7 @@ import os
 import secrets
 import shutil
 import stat
+import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
