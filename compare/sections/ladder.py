@@ -146,8 +146,9 @@ def render(data: dict, directory: Path) -> str:
         f"{level} for every method. A method passes on a parameter when |its mean - the NUTS "
         f"mean| / NUTS sd &lt; {rule:g} (the rule Stan's stat_comp_benchmarks applies to "
         f"approximate algorithms); sd / NUTS sd says whether its uncertainty is honest. ADVI: "
-        f"{data['advi']['n']} steps (adagrad_window, step size {data['advi']['learning_rate']:g}), "
-        f"{data['advi']['draws']} draws. Wall seconds on this machine; NUTS' include "
+        f"{data['advi']['n_advi']} steps mean-field, {data['advi']['n_fullrank']} full-rank "
+        f"(adagrad_window, step size {data['advi']['learning_rate']:g}), "
+        f"{data['advi']['draws']} draws each. Wall seconds on this machine; NUTS' include "
         "compilation (0 when the compiled model was reused).</p>",
         _table(
             ["method", "interval", "seconds", "worst |error| / sd", "sd / NUTS sd", "all pass"],

@@ -45,7 +45,8 @@ RUNGS = ("EM (MLE)", "MAP-EM + Laplace", "VB", "ADVI", "ADVI full-rank", "NUTS")
 REFERENCE = "NUTS"
 # Points of the density grids of the 1-D figure.
 _GRID = 200
-_ADVI_METHODS = {"ADVI": "advi", "ADVI full-rank": "fullrank_advi"}
+# Rung -> (models.advi's method, the LADDER_ADVI key of its number of steps).
+_ADVI_METHODS = {"ADVI": ("advi", "n_advi"), "ADVI full-rank": ("fullrank_advi", "n_fullrank")}
 
 
 @dataclass
@@ -278,11 +279,12 @@ def _advi(case, data, model, method: str, seed: int, level, nuts_means, names, o
     import models
 
     kind = get_kind(case.kind)
+    name, steps = _ADVI_METHODS[method]
     start = time.perf_counter()
     idata = models.advi(
         model,
-        method=_ADVI_METHODS[method],
-        n=advi["n"],
+        method=name,
+        n=advi[steps],
         draws=advi["draws"],
         learning_rate=advi["learning_rate"],
         random_seed=seed,
@@ -292,7 +294,7 @@ def _advi(case, data, model, method: str, seed: int, level, nuts_means, names, o
     draws = permute_components(draws, order, draws=True)
     params = _from_draws(draws, level)
     seconds = time.perf_counter() - start
-    note = f"central {level:.0%} of {advi['draws']} draws after {advi['n']} steps"
+    note = f"central {level:.0%} of {advi['draws']} draws after {advi[steps]} steps"
     return Rung(method, note, params, seconds, _draw_densities(draws, names) if one_d else {})
 
 
@@ -312,7 +314,8 @@ def climb(case, data, fitted, seed: int, *, level: float = EM_LEVEL, advi=None, 
     level : float, default :data:`compare.settings.EM_LEVEL`
         One interval level for every rung.
     advi : dict, optional
-        ``n``, ``learning_rate``, ``draws``; default :data:`compare.settings.LADDER_ADVI`.
+        ``n_advi``, ``n_fullrank`` (steps), ``learning_rate``, ``draws``; default
+        :data:`compare.settings.LADDER_ADVI`.
     rungs : sequence of str, default :data:`RUNGS`
         Which rungs to climb (NUTS is always there).
 
