@@ -5,8 +5,8 @@ Usage::
     python benchmarks/player_demo.py [--out DIR] [--seed S] [--screenshot]
 
 For each case (data as ``python -m compare run <case> --seed S`` draws them): soft EM,
-hard EM and k-means from the case's start (the stepping adapter of
-:mod:`compare.player.history`), the player, and EM's restarts over the likelihood landscape;
+hard EM and k-means from the case's start (fitted with ``keep_history=True``, as the
+report's variants are), the player, and EM's restarts over the likelihood landscape;
 lecture-1d's page also shows the lecture's worked example. Every page is
 ``DIR/<case>/index.html`` (default DIR: a new temporary folder), styled like the report.
 
@@ -29,8 +29,9 @@ import time
 from pathlib import Path
 
 from compare.cases import get_case
+from compare.kinds.mixture_extras import fit_variants
 from compare.player import (
-    stepped_histories,
+    variant_histories,
     worked_example_html,
     write_landscape,
     write_player,
@@ -46,7 +47,7 @@ def write_case(name: str, out: Path, seed: int) -> dict:
     X = case.generate(seed, "numpy").X
     directory = out / name
     t0 = time.perf_counter()
-    histories = stepped_histories(X, case.start)
+    histories = variant_histories(fit_variants(X, case.start, seed=seed))
     t1 = time.perf_counter()
     player = write_player(
         directory, X, histories, title="Soft EM, hard EM and k-means from one start"

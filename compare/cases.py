@@ -24,7 +24,16 @@ from .conjugate import conjugate_model, describe, pilot_prior
 from .generate import mixture_sample, normal, standard_normal
 from .settings import DEFAULT_MIXTURE_PRIOR
 
-__all__ = ["CASES", "Case", "Dataset", "PriorOption", "get_case"]
+__all__ = [
+    "CASES",
+    "DEFAULT_CASES",
+    "POSTERIOR_COVARIANCE",
+    "Case",
+    "Dataset",
+    "PriorOption",
+    "get_case",
+    "real_mixture_case",
+]
 
 
 @dataclass(frozen=True)
@@ -42,12 +51,16 @@ class Dataset:
         The component each point was drawn from (mixtures), for the adjusted Rand index.
     seed : int or None
         The seed that generated it (``None`` for fixed data).
+    provenance : mapping or None
+        Where fixed real data came from (:meth:`compare.userdata.Provenance.as_dict`: path,
+        sha256, rows and columns used); ``None`` for simulated data.
     """
 
     X: np.ndarray
     y: np.ndarray | None = None
     labels: np.ndarray | None = None
     seed: int | None = None
+    provenance: Mapping[str, Any] | None = None
 
     @property
     def x1d(self) -> np.ndarray:
@@ -119,6 +132,9 @@ class Case:
         Mixtures: the covariance model of both sides (``"full"`` or ``"diag"``).
     alternatives : mapping of str to PriorOption
         The other prior families this case can be sampled with.
+    real_data : bool
+        The data are real measurements (a shipped data set or the user's file): no truth,
+        and the page cites where the data came from and checks the model against them.
     """
 
     name: str
@@ -173,6 +189,8 @@ class Case:
         if self.prior == "conjugate" and self.conjugate_prior is not None:
             return describe(self.conjugate_prior(), self.covariance_type)
         return self.prior_note
+
+    real_data: bool = False
 
     def model_key(self, data: Dataset) -> tuple:
         """What identifies a compiled model that can be reused (with ``set_data``) for ``data``.
@@ -599,6 +617,167 @@ def _families() -> Case:
     )
 
 
+# --------------------------------------------------------------------------------------------
+# Real data: the shipped data sets (compare.data), and the builder `python -m compare fit` uses
+
+#: The posterior's covariance model for each EM covariance type: the PyMC mixtures have a
+#: full or a diagonal covariance per component, so a tied EM fit (one shared matrix) is set
+#: beside full posterior covariances and a spherical one beside diagonal ones.
+POSTERIOR_COVARIANCE = {"full": "full", "tied": "full", "diag": "diag", "spherical": "diag"}
+
+_WEAK_PRIOR_NOTE = (
+    "models.mv_normal_mixture's weak priors scaled to the data (s = sd of each column): "
+    "w ~ Dirichlet(1, ..., 1); mu_k ~ Normal(quantiles of the first column, the others' "
+    "means; 2 s), ordered by the first coordinate; {covariance}"
+)
+_COVARIANCE_PRIOR_NOTE = {
+    "full": "Sigma_k = LKJCholeskyCov(eta=2, sd ~ HalfNormal(2 s)), one per component",
+    "diag": "diagonal Sigma_k with sd ~ HalfNormal(2 s) per column and component",
+}
+
+
+def real_mixture_case(
+    name: str,
+    description: str,
+    load: Callable[[], Dataset],
+    n_components: int,
+    covariance_type: str = "full",
+    *,
+    feature_names=None,
+    notes: tuple[str, ...] = (),
+    n_init: int = 10,
+) -> Case:
+    """A K-component mixture fitted to fixed real data (no truth; components matched to EM).
+
+    Parameters
+    ----------
+    name, description : str
+    load : callable ``() -> Dataset``
+        Returns the data, shape (n, d), with their ``provenance``; called by ``generate``,
+        whose seed and method change nothing (the data are fixed).
+    n_components : int
+    covariance_type : {"full", "tied", "diag", "spherical"}
+        EM's covariance model; the posterior uses :data:`POSTERIOR_COVARIANCE` of it.
+    feature_names : sequence of str, optional
+        Column names for the model's ``feature`` coordinate.
+    notes : tuple of str
+    n_init : int, default 10
+        EM's k-means++ restarts (real data have local maxima the lecture's data lack).
+
+    Returns
+    -------
+    Case
+    """
+    if covariance_type not in POSTERIOR_COVARIANCE:
+        raise ValueError(
+            f"covariance_type must be one of {', '.join(POSTERIOR_COVARIANCE)}; "
+            f"got {covariance_type!r}"
+        )
+    posterior_covariance = POSTERIOR_COVARIANCE[covariance_type]
+
+    def generate(seed: int, method: str = "numpy") -> Dataset:
+        # Fixed data: the seed and the method change nothing.
+        return load()
+
+    def make_estimator(seed: int):
+        from em import GaussianMixtureEM
+
+        # A tight tolerance so the log-likelihood can be set beside published fits.
+        return GaussianMixtureEM(
+            n_components,
+            covariance_type=covariance_type,
+            n_init=n_init,
+            tol=1e-10,
+            max_iter=10_000,
+            random_state=seed,
+        )
+
+    def make_model(data: Dataset):
+        import models
+
+        if data.X.shape[1] == 1:
+            return models.normal_mixture(data.x1d, n_components)
+        return models.mv_normal_mixture(
+            data.X, n_components, covariance=posterior_covariance, feature_names=feature_names
+        )
+
+    same = covariance_type == posterior_covariance
+    covariance_note = (
+        ()
+        if same
+        else (
+            f"EM fits the {covariance_type} covariance model; the posterior has no "
+            f"{covariance_type} form, so it uses {posterior_covariance} covariances (a "
+            "larger model containing EM's): compare the covariance rows with that in mind.",
+        )
+    )
+    return Case(
+        name=name,
+        description=description,
+        kind="mixture",
+        n_components=n_components,
+        truth=None,
+        generate=generate,
+        make_estimator=make_estimator,
+        make_model=make_model,
+        prior_note=_WEAK_PRIOR_NOTE.format(covariance=_COVARIANCE_PRIOR_NOTE[posterior_covariance]),
+        notes=(
+            "Real data: no true parameters are known, so EM is compared with the posterior "
+            "only (no coverage columns) and the components are matched to EM's.",
+            *covariance_note,
+            *notes,
+        ),
+        real_data=True,
+    )
+
+
+def _shipped(loader_name: str, columns: tuple[str, ...] | None = None) -> Callable[[], Dataset]:
+    """``load()`` of a shipped data set (:mod:`compare.data`), columns in ``columns``' order."""
+
+    def load() -> Dataset:
+        from . import data as shipped
+
+        real = getattr(shipped, loader_name)()
+        order = [real.columns.index(c) for c in (columns or real.columns)]
+        provenance = real.provenance.as_dict()
+        provenance["columns_used"] = [real.columns[j] for j in order]
+        return Dataset(X=real.X[:, order], labels=real.labels, provenance=provenance)
+
+    return load
+
+
+def _faithful(n_components: int, covariance_type: str, mclust: str) -> Case:
+    return real_mixture_case(
+        f"faithful-k{n_components}" + ("" if covariance_type == "full" else f"-{covariance_type}"),
+        f"Old Faithful: eruption time and waiting time (minutes) of 272 eruptions, K="
+        f"{n_components}, {covariance_type} covariances on the EM side (mclust's {mclust}).",
+        _shipped("load_faithful"),
+        n_components,
+        covariance_type,
+        feature_names=("eruptions", "waiting"),
+    )
+
+
+_IRIS_COLUMNS = ("petal_length", "petal_width", "sepal_length", "sepal_width")
+
+
+def _iris(n_components: int) -> Case:
+    return real_mixture_case(
+        f"iris-k{n_components}",
+        f"Fisher's iris: four measurements (cm) of 150 flowers of three species (petal "
+        f"length and width, sepal length and width), K="
+        f"{n_components}, full covariances (mclust's VVV); the species are not given to "
+        "either fit, only used to score the clusters (ARI).",
+        # Petal length first: the posterior orders its components by the first column,
+        # and petal length separates the species best (sepal length leaves versicolor and
+        # virginica overlapping, so that ordering pins nothing and the chains wander).
+        _shipped("load_iris", _IRIS_COLUMNS),
+        n_components,
+        "full",
+        feature_names=_IRIS_COLUMNS,
+    )
+
+
 CASES: dict[str, Case] = {
     case.name: case
     for case in (
@@ -611,8 +790,19 @@ CASES: dict[str, Case] = {
         _regression(),
         _logistic(),
         _families(),
+        _faithful(3, "tied", "EEE"),
+        _faithful(2, "full", "VVV"),
+        _iris(3),
+        _iris(2),
     )
 }
+
+#: The cases ``python -m compare run`` fits when none is named (``make report``): every
+#: case except the extra real-data fits, which are run by name (each new model structure
+#: costs 10-60 s to compile cold, and the report has a time budget).
+DEFAULT_CASES: tuple[str, ...] = tuple(
+    name for name in CASES if name not in ("faithful-k3-tied", "iris-k2")
+)
 
 
 def get_case(name: str | Case) -> Case:

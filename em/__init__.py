@@ -12,6 +12,8 @@ from ._base import BaseEstimator, NotFittedError
 from .exceptions import (
     ConvergenceWarning,
     DegenerateComponentWarning,
+    PerfectFitWarning,
+    PrecisionLossWarning,
     SeparationWarning,
     SingularInformationWarning,
 )
@@ -101,6 +103,8 @@ __all__ = [
     "NormalInverseWishart",
     "NotFittedError",
     "ParameterRow",
+    "PerfectFitWarning",
+    "PrecisionLossWarning",
     "RelabelResult",
     "SeparationWarning",
     "SingularInformationWarning",

@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from ._validation import _as_float_array
+
 __all__ = ["assignment_orders", "component_costs", "match_components"]
 
 
@@ -124,7 +126,8 @@ def match_components(means: Any, reference: Any, scale: Any = None) -> np.ndarra
 
 
 def _as_means(value: Any, name: str) -> np.ndarray:
-    arr = np.asarray(value, float)
+    # The shared conversion: sparse, complex, object and pandas input get their messages.
+    arr = _as_float_array(value, name)
     if arr.ndim == 1:
         arr = arr[:, None]
     if arr.ndim != 2 or arr.shape[0] == 0 or not np.isfinite(arr).all():

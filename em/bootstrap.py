@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from ._resampling import BootstrapData, Resamplable
-from ._validation import check_choice, check_int, check_level, check_random_state
+from ._validation import check_choice, check_int, check_level, check_n_features, check_random_state
 from .inference import InferenceTable, interval_table
 
 KINDS = ("nonparametric", "parametric")
@@ -118,6 +118,10 @@ def bootstrap(
             "CategoricalMLE, LinearRegressionMLE, LogisticRegressionMLE)"
         )
     data = estimator._bootstrap_data(X, y, kind)
+    fitted_width = getattr(estimator, "n_features_in_", None)
+    if fitted_width is not None and data.X is not None and data.X.ndim == 2:
+        # Otherwise every refit would estimate other parameters than the reference's.
+        check_n_features(data.X, fitted_width, type(estimator).__name__)
     reference = _estimates(estimator)
 
     draws: dict[str, list[np.ndarray]] = {name: [] for name in reference}

@@ -185,7 +185,7 @@ def test_settings_import_nothing():
 def test_compare_layers_point_down():
     """Lower layers of compare never import higher ones (see compare/__init__.py)."""
     layers = [
-        {"compare.cli", "compare.__main__"},
+        {"compare.cli", "compare.__main__", "compare.fit_command"},
         # the runner: jobs (cached, in worker processes) with their progress display
         {"compare.jobs", "compare.resultcache", "compare.parallel", "compare.progress"},
         {"compare.reports", "compare.studies"},

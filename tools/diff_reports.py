@@ -1,10 +1,9 @@
 """Compare the numbers of two report folders written by ``python -m compare run``.
 
 For every case folder present in either report, compares ``metrics.json`` (every number,
-recursively, by key path) and ``summary.csv`` (cell by cell, numbers as numbers), leaving out the wall-clock
-``timings``. Prints
-one line per difference and a total; exits 1 when anything differs, 0 when the numbers
-agree.
+recursively, by key path, leaving out the wall-clock ``timings``) and ``summary.csv`` (cell
+by cell, numbers as numbers). Prints one line per difference and a total; exits 1 when
+anything differs, 0 when the numbers agree.
 
 Usage::
 

@@ -26,6 +26,7 @@ from ..settings import CHAINS, DEFAULT_SAMPLER, DRAWS, EM_LEVEL, HDI_PROB, QUICK
 from .fit import BayesFit, EMFit
 from .pair import Pair, fit_both
 from .params import ParameterComparison
+from .summary import comparison_html
 
 __all__ = ["QUICK", "ComparisonResult", "run"]
 
@@ -99,6 +100,10 @@ class ComparisonResult:
     def converged(self) -> bool:
         """Whether the chains passed every diagnostic (R-hat, divergences, ESS)."""
         return bool(self.diagnostics.get("ok", False))
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: key numbers, the parameter table and the main figure inline."""
+        return comparison_html(self)
 
     def to_metrics(self) -> dict:
         """The JSON document written as ``metrics.json``."""

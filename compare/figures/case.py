@@ -182,8 +182,8 @@ def iterations(soft: np.ndarray, hard: np.ndarray, inertia: np.ndarray) -> Figur
     ----------
     soft, hard : ndarray of shape (n_iter + 1,)
         Log-likelihood at the start and after each iteration.
-    inertia : ndarray of shape (n_iter_kmeans,)
-        k-means' inertia per iteration (drawn negated).
+    inertia : ndarray of shape (n_iter_kmeans + 1,)
+        k-means' inertia at the start and after each iteration (drawn negated).
     """
     fig, ax = _figure()
     ax.plot(np.arange(len(soft)), soft, "o-", ms=3, color=EM, label="soft EM: log-likelihood")
@@ -398,11 +398,12 @@ def _ellipses(result) -> Figure:
 
 
 def _iterations(result) -> Figure:
+    # The variants keep their history (one fit, shared with the iteration player).
     v = result.variants
     return iterations(
-        np.append(v["soft"].log_likelihood_history_, v["soft"].log_likelihood_),
-        np.append(v["hard"].log_likelihood_history_, v["hard"].log_likelihood_),
-        v["kmeans"].inertia_history_,
+        v["soft"].history_.log_likelihood,
+        v["hard"].history_.log_likelihood,
+        v["kmeans"].history_.inertia,
     )
 
 

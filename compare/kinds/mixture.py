@@ -25,6 +25,15 @@ __all__ = ["COLLAPSE_FRACTION", "MixtureKind"]
 # small-sample failure (the floor reg_covar only keeps the number finite).
 COLLAPSE_FRACTION = 0.01
 
+# What the EM side's covariance rows mean when its covariance type is not "full".
+_COVARIANCE_NOTES = {
+    "diag": "covariance off-diagonals fixed at 0 (diagonal model), not estimated",
+    "tied": "one covariance matrix shared by all components (tied model): every "
+    "component's rows repeat the same estimate",
+    "spherical": "one variance per component (spherical model): off-diagonals fixed at 0 "
+    "and the diagonal entries of a component equal",
+}
+
 # Report name -> posterior variable.
 _NAMES_1D = {"weights": "w", "means": "mu", "sigma": "sigma"}
 _NAMES = {"weights": "w", "means": "mu", "covariances": "cov"}
@@ -58,30 +67,33 @@ class MixtureKind(Kind):
         method = method_of(table)
         means = np.asarray(estimator.means_, float)
         out = {"weights": fields(table, "weights", estimator.weights_)}
+        # Every covariance type is compared as one full matrix per component, the
+        # posterior's layout; entries the type fixes (a diagonal's zeros, a tied matrix's
+        # copies) are fixed on the EM side, with zero standard error where they are zero.
+        cov = {
+            f: estimator.full_covariances(v)
+            for f, v in fields(
+                table, "covariances", estimator.covariances_, np.shape(estimator.covariances_)
+            ).items()
+        }
         if means.shape[1] == 1:
             out["means"] = fields(table, "means", means[:, 0])
-            var = np.asarray(estimator.covariances_, float).reshape(-1)
-            var_fields = {
-                f: v.reshape(-1)
-                for f, v in fields(
-                    table, "covariances", estimator.covariances_, np.shape(estimator.covariances_)
-                ).items()
-            }
-            sd = np.sqrt(var)
+            var = {f: v.reshape(-1) for f, v in cov.items()}
+            sd = np.sqrt(var["estimate"])
             # Delta method for the standard error; the interval is the variance interval's
             # square root (monotone), floored at 0.
             out["sigma"] = {
                 "estimate": sd,
-                "se": var_fields["se"] / (2.0 * sd),
-                "lower": np.sqrt(np.clip(var_fields["lower"], 0.0, None)),
-                "upper": np.sqrt(np.clip(var_fields["upper"], 0.0, None)),
+                "se": var["se"] / (2.0 * sd),
+                "lower": np.sqrt(np.clip(var["lower"], 0.0, None)),
+                "upper": np.sqrt(np.clip(var["upper"], 0.0, None)),
             }
         else:
             out["means"] = fields(table, "means", means)
-            out["covariances"] = fields(table, "covariances", estimator.covariances_)
-            if getattr(estimator, "covariance_type", "full") == "diag":
-                out["covariances"] = _diag_to_full(out["covariances"])
-                method += "; covariance off-diagonals fixed at 0 (diagonal model), not estimated"
+            out["covariances"] = cov
+            note = _COVARIANCE_NOTES.get(getattr(estimator, "covariance_type", "full"))
+            if note:
+                method += "; " + note
         return out, method
 
     def posterior_names(self, data):
@@ -209,12 +221,3 @@ class MixtureKind(Kind):
             sd = np.sqrt(np.clip(np.linalg.eigvalsh(em_params["covariances"]["estimate"]), 0, None))
         scale = data.X.std(axis=0).min()
         return bool(np.any(sd.min(axis=-1) < COLLAPSE_FRACTION * scale))
-
-
-def _diag_to_full(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Diagonal covariances (K, d) as matrices (K, d, d), the posterior's ``cov`` shape.
-
-    The off-diagonals are zero by the model's definition, not estimated: their estimate,
-    standard error and interval are all exactly 0, as the posterior's are.
-    """
-    return {f: np.einsum("kd,de->kde", v, np.eye(v.shape[-1])) for f, v in values.items()}

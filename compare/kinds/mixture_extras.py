@@ -13,14 +13,19 @@ import numpy as np
 
 from .. import metrics as M
 
-__all__ = ["fit_bic_by_k", "fit_em_variants", "lecture_start", "loo"]
+__all__ = ["fit_bic_by_k", "fit_em_variants", "fit_variants", "lecture_start", "loo"]
+
+# Iterations of the soft EM, hard EM and k-means variants (the iteration plot and player).
+VARIANTS_MAX_ITER = 100
 
 
 def fit_em_variants(case, data, seed: int, covariance_type: str = "full") -> dict[str, Any]:
-    """Soft EM, hard EM and k-means from one common start, for the iteration plot.
+    """Soft EM, hard EM and k-means from one common start, each keeping its history.
 
     The start is the case's (the lecture's) where it has one; otherwise K data points drawn
     with ``seed`` as means, the overall covariance and equal weights (the lecture's gmm1).
+    One computation serves the iteration plot and the iteration player (their
+    ``history_``).
 
     Parameters
     ----------
@@ -28,31 +33,61 @@ def fit_em_variants(case, data, seed: int, covariance_type: str = "full") -> dic
     data : Dataset
         ``X`` of shape (n, d).
     seed : int
-    covariance_type : {"full", "diag"}, default "full"
-        The main EM fit's, so soft and hard EM fit the same model it does; ``"diag"`` keeps
-        the diagonals of the start's covariances.
+    covariance_type : {"full", "diag", "tied", "spherical"}, default "full"
+        The main EM fit's, so soft and hard EM fit the same model it does; the start's
+        full covariances are cut down to that layout (:func:`_start_layout`).
+
+    Returns
+    -------
+    dict
+        As :func:`fit_variants`.
+    """
+    X = data.X
+    start = case.start if case.start is not None else _data_start(X, case.n_components, seed)
+    return fit_variants(X, start, seed=seed, covariance_type=covariance_type)
+
+
+def fit_variants(
+    X: np.ndarray,
+    start: dict[str, np.ndarray],
+    *,
+    seed: int = 0,
+    covariance_type: str = "full",
+    max_iter: int = VARIANTS_MAX_ITER,
+) -> dict[str, Any]:
+    """Soft EM, hard EM and k-means from ``start``, fitted with ``keep_history=True``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+    start : dict
+        ``weights`` (K,), ``means`` (K, d), ``covariances`` (K, d, d); k-means starts at
+        the means.
+    seed : int, default 0
+        The mixtures' ``random_state`` (unused by a full start; kept for reproducibility).
+    covariance_type : {"full", "diag", "tied", "spherical"}, default "full"
+        The start's full covariances are cut down to that layout (:func:`_start_layout`).
+    max_iter : int
 
     Returns
     -------
     dict
         ``"soft"``, ``"hard"`` (fitted :class:`em.GaussianMixtureEM`,
-        :class:`em.ClassificationEM`), ``"kmeans"`` (:class:`em.KMeans`) and ``"start"``.
+        :class:`em.ClassificationEM`), ``"kmeans"`` (:class:`em.KMeans`), each with its
+        ``history_``, and ``"start"``.
     """
     from em import ClassificationEM, GaussianMixtureEM, KMeans
 
-    X = data.X
-    n_components = case.n_components
-    start = case.start if case.start is not None else _data_start(X, n_components, seed)
-    covariances = start["covariances"]
-    if covariance_type == "diag":
-        covariances = np.diagonal(covariances, axis1=1, axis2=2)
+    n_components = len(start["weights"])
+    covariances = _start_layout(np.asarray(start["covariances"], float), covariance_type)
     common = dict(
         covariance_type=covariance_type,
         weights_init=start["weights"],
         means_init=start["means"],
         covariances_init=covariances,
         random_state=seed,
-        max_iter=100,
+        max_iter=max_iter,
+        keep_history=True,
     )
     out = {"start": start}
     with warnings.catch_warnings():
@@ -61,9 +96,29 @@ def fit_em_variants(case, data, seed: int, covariance_type: str = "full") -> dic
         out["soft"] = GaussianMixtureEM(n_components, **common).fit(X)
         out["hard"] = ClassificationEM(n_components, **common).fit(X)
         out["kmeans"] = KMeans(
-            n_components, init=np.asarray(start["means"]), n_init=1, max_iter=100
+            n_components,
+            init=np.asarray(start["means"]),
+            n_init=1,
+            max_iter=max_iter,
+            keep_history=True,
         ).fit(X)
     return out
+
+
+def _start_layout(covariances: np.ndarray, covariance_type: str) -> np.ndarray:
+    """Full start covariances (K, d, d) in ``covariance_type``'s layout.
+
+    ``diag``: their diagonals (K, d); ``tied``: their average (d, d); ``spherical``: the
+    mean of each diagonal (K,); ``full``: unchanged.
+    """
+    diagonals = np.diagonal(covariances, axis1=1, axis2=2)
+    layouts = {
+        "full": lambda: covariances,
+        "diag": lambda: diagonals,
+        "tied": lambda: covariances.mean(axis=0),
+        "spherical": lambda: diagonals.mean(axis=1),
+    }
+    return layouts[covariance_type]()
 
 
 def fit_bic_by_k(data, seed: int, covariance_type: str, max_k: int) -> dict[int, float]:

@@ -1,36 +1,16 @@
-"""Writing one file atomically, and checking the data argument every writer takes."""
+"""The data argument every writer of the player takes, checked.
+
+The files themselves are written by :func:`compare._atomic.write_file_atomic`, the report's
+own atomic writer.
+"""
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-__all__ = ["check_data", "write_atomic"]
-
-
-def write_atomic(path: Path, content: bytes | str) -> int:
-    """Write ``content`` to ``path`` through a temporary name and a rename; returns bytes.
-
-    A reader (or a report being rebuilt beside it) never sees half a file, and an
-    interrupted write leaves the previous version in place.
-    """
-    data = content.encode() if isinstance(content, str) else content
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        # mkstemp makes the file private; a report is meant to be read (and served).
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return len(data)
+__all__ = ["check_data"]
 
 
 def check_data(X: Any, dims: tuple[int, ...] = (1, 2)) -> np.ndarray:

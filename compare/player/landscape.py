@@ -32,6 +32,7 @@ import html
 import io
 import os
 import time
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,22 +43,30 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import BoundaryNorm, to_hex
 from matplotlib.figure import Figure
 
+from em import ConvergenceWarning, DegenerateComponentWarning, FitHistory, GaussianMixtureEM
+
+from .._atomic import write_file_atomic
 from ..kinds.mixture_extras import lecture_start
 from ..settings import SAME_OPTIMUM_NATS
-from .files import check_data, write_atomic
+from .files import check_data
 from .frames import DPI
-from .history import IterationHistory, stepped_history
+from .page import rounded
 
 __all__ = [
     "CLASSES",
     "LandscapeResult",
+    "Restarts",
     "classify_optima",
+    "find_restarts",
     "restart_histories",
     "slice_log_likelihood",
     "write_landscape",
 ]
 
 MIN_POINTS = 2.0
+# Iterations per restart: the lecture's starts converge in tens of iterations; a run still
+# creeping along a flat ridge after this many is drawn where it stopped.
+RESTART_MAX_ITER = 200
 COLLAPSE_SCALE = 0.02
 # Contour levels, in nats below the best grid value; anything lower is one colour.
 CONTOUR_LEVELS = (1000.0, 500.0, 200.0, 100.0, 50.0, 20.0, 10.0, 5.0, 2.0, 1.0, 0.0)
@@ -140,30 +149,74 @@ def slice_log_likelihood(
     return best.reshape(m1.shape)
 
 
-def restart_histories(X: Any, starts: np.ndarray, **options: Any) -> list[IterationHistory]:
-    """Soft EM from each of ``starts`` (the lecture's gmm1 start around those means).
+def restart_histories(
+    X: Any,
+    starts: Any = None,
+    *,
+    n_starts: int = 20,
+    seed: int = 0,
+    max_iter: int = RESTART_MAX_ITER,
+) -> list[FitHistory]:
+    """Soft EM from many lecture (gmm1) starts, each run's ``em.FitHistory``.
 
     Parameters
     ----------
     X : array-like of shape (N, D) or (N,)
-    starts : ndarray of shape (S, 2, D)
-        Starting means; weights equal, covariances the data covariance.
-    **options
-        For :func:`compare.player.history.stepped_history` (``max_iter``, ``tol``).
+    starts : array-like of shape (S, 2, D), optional
+        Starting means (weights equal, covariances the data covariance), one fit each
+        (its ``history_``). Default: ``n_starts`` starts of one
+        ``GaussianMixtureEM(init="random_from_data", n_init=n_starts,
+        keep_history="all")``, two distinct random data points as means each (its
+        ``histories_``).
+    n_starts : int, default 20
+    seed : int, default 0
+        The random starts' ``random_state``.
+    max_iter : int
+        Per run.
 
     Returns
     -------
-    list of IterationHistory
+    list of em.FitHistory
         One per start, in order.
     """
     X = check_data(X)
-    starts = np.asarray(starts, dtype=np.float64)
-    if starts.ndim != 3 or starts.shape[1:] != (2, X.shape[1]):
-        raise ValueError(
-            f"starts has shape {starts.shape}; accepted: (S, 2, D) = (S, 2, {X.shape[1]}), "
-            "the two starting means of every start"
-        )
-    return [stepped_history(X, "soft", lecture_start(X, means), **options) for means in starts]
+    common = {"max_iter": max_iter, "keep_history": True}
+    with warnings.catch_warnings():
+        # A run that stops at max_iter or re-seeds a collapsing component is one of the
+        # things the picture shows (its class says so); the console need not.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", DegenerateComponentWarning)
+        if starts is None:
+            if isinstance(n_starts, bool) or not isinstance(n_starts, int | np.integer):
+                raise TypeError(f"n_starts is {n_starts!r}; accepted: an int >= 1")
+            if n_starts < 1:
+                raise ValueError(f"n_starts is {n_starts!r}; accepted: an int >= 1")
+            fit = GaussianMixtureEM(
+                2,
+                init="random_from_data",
+                n_init=int(n_starts),
+                random_state=seed,
+                **(common | {"keep_history": "all"}),
+            ).fit(X)
+            return list(fit.histories_)
+        starts = np.asarray(starts, dtype=np.float64)
+        if starts.ndim != 3 or starts.shape[1:] != (2, X.shape[1]):
+            raise ValueError(
+                f"starts has shape {starts.shape}; accepted: (S, 2, D) = (S, 2, {X.shape[1]}), "
+                "the two starting means of every start"
+            )
+        out = []
+        for means in starts:
+            start = lecture_start(X, means)
+            fit = GaussianMixtureEM(
+                2,
+                weights_init=start["weights"],
+                means_init=start["means"],
+                covariances_init=start["covariances"],
+                **common,
+            ).fit(X)
+            out.append(fit.history_)
+        return out
 
 
 def classify_optima(
@@ -211,6 +264,87 @@ def classify_optima(
     return labels
 
 
+@dataclass(frozen=True)
+class Restarts:
+    """EM's runs from many starts, reduced to what the landscape draws.
+
+    Attributes
+    ----------
+    paths : list of ndarray, each of shape (T_s + 1, 2)
+        Per run, the two means' first coordinates at every step (the start first).
+    final_log_likelihood : ndarray of shape (S,)
+    labels : list of str
+        The class of every run (:func:`classify_optima`).
+    best : dict
+        ``weights`` (2,), ``means`` (2, D), ``covariances`` (2, D, D): the final
+        parameters of the highest run that did not collapse (of any run if all did); the
+        surface is sliced through them.
+    """
+
+    paths: list[np.ndarray]
+    final_log_likelihood: np.ndarray
+    labels: list[str]
+    best: dict[str, np.ndarray]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Runs per class, every class of :data:`CLASSES` present (zeros included)."""
+        return {key: self.labels.count(key) for key in CLASSES}
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready (lists and strings); :meth:`from_dict` reads it back.
+
+        The paths are only drawn: they keep :data:`compare.player.page.DIGITS` significant
+        digits (far below a pixel, half the bytes).
+        """
+        return {
+            "paths": [rounded(p) for p in self.paths],
+            "final_log_likelihood": self.final_log_likelihood.tolist(),
+            "labels": list(self.labels),
+            "best": {key: value.tolist() for key, value in self.best.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Restarts:
+        """The inverse of :meth:`to_dict`."""
+        return cls(
+            paths=[np.asarray(p, dtype=np.float64).reshape(-1, 2) for p in data["paths"]],
+            final_log_likelihood=np.asarray(data["final_log_likelihood"], dtype=np.float64),
+            labels=[str(label) for label in data["labels"]],
+            best={k: np.asarray(v, dtype=np.float64) for k, v in data["best"].items()},
+        )
+
+
+def find_restarts(X: Any, starts: Any = None, *, n_starts: int = 20, seed: int = 0) -> Restarts:
+    """Run soft EM from many starts and classify the optimum each reached.
+
+    Parameters
+    ----------
+    X : array-like of shape (N, D) or (N,)
+    starts, n_starts, seed
+        As for :func:`restart_histories`.
+
+    Returns
+    -------
+    Restarts
+    """
+    X = check_data(X)
+    histories = restart_histories(X, starts, n_starts=n_starts, seed=seed)
+    labels = classify_optima(X, histories)
+    finals = np.array([float(h.log_likelihood[-1]) for h in histories])
+    healthy = [i for i, label in enumerate(labels) if label != "collapse"]
+    top = max(healthy or range(len(histories)), key=lambda i: finals[i])
+    return Restarts(
+        paths=[np.array(h.means[:, :, 0]) for h in histories],
+        final_log_likelihood=finals,
+        labels=labels,
+        best={
+            key: np.array(getattr(histories[top], key)[-1])
+            for key in ("weights", "means", "covariances")
+        },
+    )
+
+
 @dataclass
 class LandscapeResult:
     """What :func:`write_landscape` wrote and found.
@@ -229,7 +363,7 @@ class LandscapeResult:
         Starts per class (every class present, zeros included).
     seconds : float
     timings : dict of str to float
-        ``runs``, ``surface``, ``figure`` seconds.
+        ``runs`` (0 when given ``restarts``), ``surface``, ``figure`` seconds.
     """
 
     html: str
@@ -241,7 +375,7 @@ class LandscapeResult:
     timings: dict[str, float]
 
 
-def _figure(X, first, second, surface, histories, labels, posterior, dim) -> Figure:
+def _figure(first, second, surface, restarts: Restarts, posterior, dim) -> Figure:
     fig = Figure(figsize=(6.2, 5.2), layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
@@ -257,13 +391,12 @@ def _figure(X, first, second, surface, histories, labels, posterior, dim) -> Fig
     ax.plot([lo, hi], [lo, hi], color="0.3", lw=0.8, ls=":")
     if posterior is not None:
         ax.scatter(posterior[:, 0], posterior[:, 1], s=3, color="#ffbf00", alpha=0.5, zorder=2)
-    for h, label in zip(histories, labels, strict=True):
-        path = np.asarray(h.means)[:, :, 0]
+    for path, label in zip(restarts.paths, restarts.labels, strict=True):
         colour = CLASSES[label][0]
         ax.plot(path[:, 0], path[:, 1], "-", color=colour, lw=1.0, alpha=0.8, zorder=3)
         ax.plot(path[0, 0], path[0, 1], "o", mfc="none", mec=colour, ms=4, zorder=3)
         ax.plot(path[-1, 0], path[-1, 1], "*", color=colour, mec="k", mew=0.4, ms=9, zorder=4)
-    counts = {key: labels.count(key) for key in CLASSES}
+    counts = restarts.counts
     handles = [
         ax.plot([], [], "-*", color=CLASSES[k][0], mec="k", mew=0.4, label=f"{k}: {counts[k]}")[0]
         for k in CLASSES
@@ -279,21 +412,21 @@ def _figure(X, first, second, surface, histories, labels, posterior, dim) -> Fig
     ax.set_ylabel(f"mu_2{coordinate}")
     others = "weights, variances" if dim == 1 else "weights, covariances, means' x1"
     ax.set_title(
-        f"EM from {len(labels)} starts (o) to their optima (*)\n"
+        f"EM from {len(restarts.labels)} starts (o) to their optima (*)\n"
         f"grey: log-likelihood, {others} at the best fit",
         fontsize=9,
     )
     return fig
 
 
-def _table(histories, labels) -> str:
+def _table(restarts: Restarts) -> str:
     rows = []
     for key, (colour, text) in CLASSES.items():
-        members = [h for h, label in zip(histories, labels, strict=True) if label == key]
+        members = [i for i, label in enumerate(restarts.labels) if label == key]
         if members:
-            finals = [float(np.asarray(h.log_likelihood)[-1]) for h in members]
-            means = np.asarray(members[int(np.argmax(finals))].means)[-1][:, 0]
-            ll = f"{min(finals):.2f} to {max(finals):.2f}"
+            finals = restarts.final_log_likelihood[members]
+            means = restarts.paths[members[int(np.argmax(finals))]][-1]
+            ll = f"{finals.min():.2f} to {finals.max():.2f}"
             where = f"({means[0]:.3g}, {means[1]:.3g})"
         else:
             ll = where = "-"
@@ -309,12 +442,6 @@ def _table(histories, labels) -> str:
     )
 
 
-def _best_run(histories: Sequence[Any], labels: list[str]) -> Any:
-    """The run with the highest final log-likelihood that did not collapse (else any)."""
-    pool = [h for h, label in zip(histories, labels, strict=True) if label != "collapse"]
-    return max(pool or histories, key=lambda h: float(np.asarray(h.log_likelihood)[-1]))
-
-
 def _grid(values: np.ndarray, points: int) -> np.ndarray:
     lo, hi = values.min(), values.max()
     pad = 0.05 * (hi - lo) or 1.0
@@ -326,6 +453,7 @@ def write_landscape(
     X: Any,
     *,
     posterior_means: Any = None,
+    restarts: Restarts | None = None,
     starts: Any = None,
     n_starts: int = 20,
     seed: int = 0,
@@ -343,6 +471,9 @@ def write_landscape(
     posterior_means : array-like of shape (S, 2), optional
         Posterior draws of ``(mu_1, mu_2)`` (2-D data: of the means' first coordinates),
         drawn on top.
+    restarts : Restarts, optional
+        Runs already made (:func:`find_restarts`); then ``starts``, ``n_starts`` and
+        ``seed`` are not used and nothing is fitted.
     starts : array-like of shape (R, 2, D), optional
         Starting means; default ``n_starts`` pairs of distinct random data points (the
         lecture's gmm1 start).
@@ -361,12 +492,6 @@ def write_landscape(
     """
     started = time.perf_counter()
     X = check_data(X)
-    n, d = X.shape
-    if starts is None:
-        if not isinstance(n_starts, int | np.integer) or n_starts < 1:
-            raise ValueError(f"n_starts is {n_starts!r}; accepted: an int >= 1")
-        rng = np.random.default_rng(seed)
-        starts = np.stack([X[rng.choice(n, size=2, replace=False)] for _ in range(n_starts)])
     if posterior_means is not None:
         posterior_means = np.asarray(posterior_means, dtype=np.float64)
         if posterior_means.ndim != 2 or posterior_means.shape[1] != 2:
@@ -375,26 +500,25 @@ def write_landscape(
                 "of the two means' first coordinates"
             )
     t0 = time.perf_counter()
-    histories = restart_histories(X, starts)
-    labels = classify_optima(X, histories)
+    if restarts is None:
+        restarts = find_restarts(X, starts, n_starts=n_starts, seed=seed)
+    elif not isinstance(restarts, Restarts):
+        raise TypeError(
+            f"restarts is a {type(restarts).__name__}; accepted: a Restarts (find_restarts)"
+        )
     t1 = time.perf_counter()
-    reach = np.concatenate([X[:, 0], *(np.asarray(h.means)[:, :, 0].ravel() for h in histories)])
+    reach = np.concatenate([X[:, 0], *(p.ravel() for p in restarts.paths)])
     axis = _grid(reach, grid_points or 80)
-    fit = _best_run(histories, labels)
     surface = slice_log_likelihood(
-        X,
-        axis,
-        axis,
-        *(np.asarray(getattr(fit, k))[-1] for k in ("weights", "means", "covariances")),
+        X, axis, axis, *(restarts.best[k] for k in ("weights", "means", "covariances"))
     )
     t2 = time.perf_counter()
-    fig = _figure(X, axis, axis, surface, histories, labels, posterior_means, d)
+    fig = _figure(axis, axis, surface, restarts, posterior_means, X.shape[1])
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
     path = Path(out_dir) / f"{prefix}.png"
-    sizes = {"figure": write_atomic(path, buffer.getvalue())}
+    sizes = {"figure": write_file_atomic(path, buffer.getvalue())}
     t3 = time.perf_counter()
-    counts = {key: labels.count(key) for key in CLASSES}
     snippet = (
         "<div class='em-landscape'>"
         f"<figure><img src='{path.name}' alt='EM restarts over the likelihood landscape'>"
@@ -405,7 +529,7 @@ def write_landscape(
         "dotted diagonal is the label swap: the best optimum and its twin mirror each other"
         + ("; yellow dots are posterior draws" if posterior_means is not None else "")
         + ".</figcaption></figure>"
-        + _table(histories, labels)
+        + _table(restarts)
         + "</div>"
     )
     sizes["html"] = len(snippet.encode())
@@ -414,8 +538,8 @@ def write_landscape(
         html=snippet,
         files={"figure": path},
         bytes=sizes,
-        labels=labels,
-        counts=counts,
+        labels=list(restarts.labels),
+        counts=restarts.counts,
         seconds=time.perf_counter() - started,
         timings={"runs": t1 - t0, "surface": t2 - t1, "figure": t3 - t2},
     )

@@ -20,7 +20,7 @@ import numpy as np
 from .history import Track
 from .scene import component_colours
 
-__all__ = ["MATH_JS", "PLAYER_JS", "player_data", "player_html"]
+__all__ = ["DIGITS", "MATH_JS", "PLAYER_JS", "player_data", "player_html", "rounded"]
 
 # Significant digits of the numbers in the embedded JSON: far below a pixel, and a third of
 # the bytes of full precision.
@@ -226,7 +226,7 @@ STYLE = (
 )
 
 
-def _rounded(values: Any) -> Any:
+def rounded(values: Any) -> Any:
     """``values`` as nested lists of floats with :data:`DIGITS` significant digits."""
     arr = np.asarray(values, dtype=np.float64)
     flat = [float(f"{v:.{DIGITS}g}") for v in arr.ravel()]
@@ -234,14 +234,14 @@ def _rounded(values: Any) -> Any:
 
 
 def _jsonable(value: Any) -> Any:
-    """Dicts and lists kept, numbers rounded (:func:`_rounded`), strings as they are."""
+    """Dicts and lists kept, numbers rounded (:func:`rounded`), strings as they are."""
     if isinstance(value, dict):
         return {key: _jsonable(item) for key, item in value.items()}
     if isinstance(value, str):
         return value
     if isinstance(value, list | tuple) and any(isinstance(v, dict | str) for v in value):
         return [_jsonable(v) for v in value]
-    return _rounded(value)
+    return rounded(value)
 
 
 def player_data(
@@ -272,15 +272,15 @@ def player_data(
         "interval": int(interval_ms),
         "background": background,
         "colours": colours.tolist(),
-        "X": _rounded(X),
+        "X": rounded(X),
         "geometry": _jsonable(geometry),
         "tracks": [
             {
                 "name": t.name,
                 "assign": t.assignment,
-                "w": _rounded(t.weights),
-                "mu": _rounded(t.means),
-                "cov": None if t.covariances is None else _rounded(t.covariances),
+                "w": rounded(t.weights),
+                "mu": rounded(t.means),
+                "cov": None if t.covariances is None else rounded(t.covariances),
             }
             for t in tracks
         ],

@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from .files import check_data, write_atomic
+from .._atomic import write_file_atomic
+from .files import check_data
 from .frames import DPI, PlayerFigure
 from .gif import frame_durations, gif_bytes
 from .history import as_track
@@ -88,7 +89,8 @@ def write_player(
         The data, ``D`` 1 or 2.
     histories : mapping of str to em.FitHistory-like
         Panel title to history (see :mod:`compare.player.history`), in display order,
-        e.g. :func:`compare.player.history.stepped_histories`.
+        e.g. :func:`compare.player.history.variant_histories` of fits with
+        ``keep_history=True``.
     title : str
         Heading of the snippet.
     prefix : str, default "player"
@@ -154,7 +156,7 @@ def write_player(
     files, sizes = {}, {}
     for key, name in names.items():
         files[key] = out / name
-        sizes[key] = write_atomic(files[key], contents[key])
+        sizes[key] = write_file_atomic(files[key], contents[key])
     data = player_data(
         X,
         tracks,

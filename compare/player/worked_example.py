@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import html
 import warnings
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
 from em import ConvergenceWarning, GaussianMixtureEM
 
-__all__ = ["LECTURE", "START", "epoch", "worked_example_html"]
+__all__ = ["EPOCH_KEYS", "LECTURE", "START", "epoch", "worked_example_html"]
 
 POINTS = np.array([0.9, 0.7, 1.2, 2.4, 1.8])
 START = {
@@ -31,6 +33,8 @@ LECTURE = {
     "variances": np.array([0.3510142879511143, 0.408060269961259]),  # printed as "sigma"
     "weight_1": 0.5124981885949778,
 }
+# What epoch() returns.
+EPOCH_KEYS = ("points", "responsibilities", "counts", "sums", "weights", "means", "variances")
 # The lecture rounded its responsibilities to three decimals.
 RESPONSIBILITY_DIGITS = 3
 
@@ -85,13 +89,25 @@ def _agree(ours: float, theirs: float, tolerance: float) -> str:
     return "<span class='ok'>yes</span>" if ok else "<span class='bad'>no</span>"
 
 
-def worked_example_html() -> str:
+def worked_example_html(computed: Mapping[str, Any] | None = None, *, heading: bool = True) -> str:
     """Two tables, E-step then M-step, with the lecture's numbers and whether they agree.
 
     Responsibilities agree when they round to the lecture's three decimals; the new
     parameters when they match to 1e-12 (the lecture printed them in full).
+
+    Parameters
+    ----------
+    computed : mapping, optional
+        :func:`epoch`'s result, its arrays possibly as lists (a page drawn from stored
+        numbers); default: computed now.
+    heading : bool, default True
+        Start with an ``<h3>`` title; a page that gives the part its own heading passes
+        False.
     """
-    e = epoch()
+    e = epoch() if computed is None else {k: np.asarray(v, float) for k, v in computed.items()}
+    missing = set(EPOCH_KEYS) - set(e)
+    if missing:
+        raise ValueError(f"computed lacks {sorted(missing)}; accepted: epoch()'s keys {EPOCH_KEYS}")
     r = e["responsibilities"]
     half = 0.5 * 10.0**-RESPONSIBILITY_DIGITS
     rows = "".join(
@@ -132,8 +148,9 @@ def worked_example_html() -> str:
     header = "".join(f"<th>component {k}</th><th>lecture</th><th>agrees</th>" for k in (1, 2))
     m_table = f"<table><tr><th class='l'>M-step</th>{header}</tr>" + "".join(m_rows) + "</table>"
     return (
-        "<div class='em-worked-example'><h3>The lecture's worked example: one epoch</h3>"
-        f"<p>Points {html.escape(str(POINTS.tolist()))}; start: means 1 and 2, variances 2 "
+        "<div class='em-worked-example'>"
+        + ("<h3>The lecture's worked example: one epoch</h3>" if heading else "")
+        + f"<p>Points {html.escape(str(POINTS.tolist()))}; start: means 1 and 2, variances 2 "
         "and 2, equal weights. Computed by <code>em.GaussianMixtureEM</code> (responsibilities "
         "with <code>max_iter=0</code>, the new parameters with <code>max_iter=1</code>, "
         "<code>reg_covar=0</code>).</p>"

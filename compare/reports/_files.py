@@ -14,13 +14,19 @@ import os
 import secrets
 import shutil
 import stat
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from .._atomic import write_file_atomic
 from ._html import DPI
 
-__all__ = ["check_out_dir", "save_figures", "write_atomic_dir", "write_text_atomic"]
+__all__ = [
+    "check_out_dir",
+    "out_dir_problem",
+    "save_figures",
+    "write_atomic_dir",
+    "write_text_atomic",
+]
 
 
 def check_out_dir(out: str | os.PathLike, name: str = "out") -> Path:
@@ -33,6 +39,55 @@ def check_out_dir(out: str | os.PathLike, name: str = "out") -> Path:
     if path.exists() and not path.is_dir():
         raise ValueError(f"{name} must be a folder (new or existing); {str(path)!r} is a file")
     return path
+
+
+def out_dir_problem(out: str | os.PathLike, name: str = "--out") -> str | None:
+    """Why a report cannot be written into ``out``, or None if it can; nothing is left behind.
+
+    Called once per command, before anything is fitted, so that a bad ``--out`` costs an
+    error message rather than minutes of fitting and a traceback. Refused: an existing
+    file (the user's: never replaced), a path under a file, a folder (or, for a new one,
+    its nearest existing parent) in which a file cannot be created: read-only, no
+    permission, read-only file system. The last is tested by creating and removing a
+    hidden probe file, since permission bits alone say nothing for root or for a
+    read-only mount.
+
+    Parameters
+    ----------
+    out : path
+        The report folder (new or existing).
+    name : str
+        The argument's name, for the message.
+
+    Returns
+    -------
+    str or None
+        The message (naming ``name`` and the path), or None.
+    """
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        return f"{name} must be a folder (new or existing); {str(out)!r} is a file"
+    existing = path.absolute()
+    while not existing.exists():
+        if os.path.lexists(existing):  # a dangling symbolic link
+            return f"{name} {str(out)!r} cannot be created: {str(existing)!r} is a broken link"
+        existing = existing.parent
+    if not existing.is_dir():
+        return (
+            f"{name} {str(out)!r} cannot be created: {str(existing)!r} is a file, not a "
+            "folder; give a folder path"
+        )
+    where = "" if existing == path.absolute() else f" (its nearest existing folder {existing})"
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".write-test-", dir=existing)
+    except OSError as exc:
+        return (
+            f"{name} {str(out)!r} is not writable{where}: {exc.strerror}; give a folder "
+            "you can write to"
+        )
+    os.close(fd)
+    os.unlink(probe)
+    return None
 
 
 def _fresh_path(parent: Path, prefix: str) -> Path:
@@ -100,31 +155,14 @@ def write_atomic_dir(
     return target
 
 
-def _umask_mode(mode: int) -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return mode & ~umask
-
-
 def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
     """Write ``text`` through a temporary file in the same folder and rename it over ``path``.
 
     A reader never sees half a page. An existing file keeps its permission bits; a new one
-    gets the umask's (``0o666`` less the umask).
+    gets the umask's (``0o666`` less the umask). See :func:`compare._atomic.write_file_atomic`.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else _umask_mode(0o666)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(text)
-        os.chmod(tmp, mode)  # mkstemp makes it private; a page is for reading
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    write_file_atomic(path, text)
+    return Path(path)
 
 
 def save_figures(

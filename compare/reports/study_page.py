@@ -136,7 +136,9 @@ def _study_html(result: StudyResult, doc: dict) -> str:
     )
     parts.append("<h2>Timings</h2>")
     parts.append(
-        table(["timing (s)", "value"], [[esc(str(k)), fmt(v, 3)] for k, v in result.timings.items()])
+        table(
+            ["timing (s)", "value"], [[esc(str(k)), fmt(v, 3)] for k, v in result.timings.items()]
+        )
     )
     parts.append(
         f"<p>Written {esc(doc['written'])}. Data: <a href='results.json'>results.json</a>.</p>"

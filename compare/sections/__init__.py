@@ -59,6 +59,11 @@ class Section:
 # name -> "module:attribute" of its Section, in page order. Imported on first use, so a
 # case that needs no section pays nothing for it.
 SECTIONS: dict[str, str] = {
+    "real_fit": ".real_fit:REAL_FIT",
+    "provenance": ".provenance:PROVENANCE",
+    "worked_example": ".worked_example:SECTION",
+    "player": ".player:SECTION",
+    "landscape": ".landscape:SECTION",
     "ladder": ".ladder:LADDER",
 }
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from ..notebook import figure_html, summary_html
 from ..settings import DEFAULT_SAMPLER, LEVELS, SAMPLERS
 
 __all__ = ["LEVELS", "StudyConfig", "StudyResult", "Table", "child_seeds"]
@@ -150,3 +151,18 @@ class StudyResult:
     settings: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: question, answer, settings, the tables and the first figure."""
+        figures = []
+        if self.figures:
+            stem, figure, caption = self.figures[0]
+            figures.append(figure_html(figure, stem, caption, close=False))
+        return summary_html(
+            f"Study: {self.name}",
+            lines=[f"Question: {self.question}", f"Answer: {self.answer}"],
+            warnings=self.warnings,
+            key_numbers={k: v for k, v in self.settings.items() if not isinstance(v, dict)},
+            tables=[(t.caption, t.header, t.rows) for t in self.tables],
+            figures=figures,
+        )

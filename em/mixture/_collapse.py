@@ -6,6 +6,11 @@ positive definite. The policy, the lecture's start applied to one component: re-
 the worst-explained sample with the covariance of all the data and an equal share ``N/K``
 of the samples (then renormalise the weights), so it can win samples back instead of
 collapsing again, and say so with a :class:`~em.DegenerateComponentWarning`.
+
+With a conjugate prior (MAP-EM) the M-step is the posterior mode of
+:meth:`em.NormalInverseWishart.update` from the same statistics, and nothing collapses: the
+prior's scale keeps every covariance positive definite, and an empty component keeps a
+mean near the prior's and a small positive weight. No component is re-seeded then.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from . import _stats
 from ._covariance import CovarianceType
 from ._seeding import squared_distances
 from ._stats import MixtureParameters
+from .prior import ComponentStatistics, NormalInverseWishart
 
 # A standard deviation below this many units of rounding of the largest |x| is noise: the
 # covariance counts as singular (e.g. identical points with reg_covar=0).
@@ -45,13 +51,23 @@ class FitContext:
     reg_covar : float
     owner : str
         The estimator's class name, for warnings.
+    prior : NormalInverseWishart, optional
+        With a prior the M-step is the MAP step and ``reg_covar`` is not used by it.
     """
 
-    def __init__(self, data, covariance: CovarianceType, reg_covar: float, owner: str):
+    def __init__(
+        self,
+        data,
+        covariance: CovarianceType,
+        reg_covar: float,
+        owner: str,
+        prior: NormalInverseWishart | None = None,
+    ):
         self.data = data
         self.covariance = covariance
         self.reg_covar = reg_covar
         self.owner = owner
+        self.prior = prior
         self.min_std = _ROUNDING_UNITS * np.finfo(np.float64).eps * data.largest_abs
         self._reset = None
 
@@ -93,18 +109,52 @@ class FitContext:
         worst-explained sample (lowest ``log p(x_n)`` at the E-step's parameters). A
         singular shared (``tied``) covariance is reset to the data covariance.
         """
+        if self.prior is not None:
+            return self._map(*plan.moments(stats, _stats.NK_EPS)), False
         nk, means, covariances = plan.m_step(stats, self.reg_covar, _stats.NK_EPS)
         return self._checked(
             nk, means, covariances, lambda collapsed: self.data.worst_samples(plan, collapsed.sum())
+        )
+
+    def _map(self, nk: np.ndarray, means: np.ndarray, scatter: np.ndarray) -> MixtureParameters:
+        """The MAP M-step: the mode of the conjugate posterior given weighted moments.
+
+        ``nk`` (K,), weighted means (K, D) and the scatter of :meth:`Plan.moments`.
+        """
+        kind = self.covariance
+        statistics = ComponentStatistics(nk, means, kind.pool(scatter))
+        weights, means, covariances = self.prior.update(statistics, kind).mode(kind)
+        precisions_cholesky, singular = kind.precision_cholesky(covariances, self.min_std)
+        if singular.any():
+            # The mode's covariance is at least Psi0 / (nu0 + N + D + 2): only a scale at the
+            # rounding level of the data can make it singular.
+            raise ValueError(
+                f"{self.owner}: the MAP covariance of component(s) "
+                f"{', '.join(map(str, np.flatnonzero(singular)))} is singular to working "
+                "precision, so prior.covariance_prior is too small for data of this magnitude; "
+                "accepted: a covariance_prior well above the rounding level of X (e.g. "
+                "NormalInverseWishart.default(X, ...))"
+            )
+        return MixtureParameters(weights, means, covariances, precisions_cholesky)
+
+    def log_prior(self, params: MixtureParameters) -> float:
+        """``log p(theta)`` under the prior (0 without one)."""
+        if self.prior is None:
+            return 0.0
+        return self.prior.log_density(
+            params.weights, params.means, params.covariances, self.covariance
         )
 
     def from_responsibilities(self, resp: np.ndarray) -> MixtureParameters:
         """Starting parameters from given responsibilities (N, K), e.g. a partition.
 
         Data in memory only. A collapsed component is re-seeded as in :meth:`m_step`, at
-        the sample farthest from every healthy component.
+        the sample farthest from every healthy component. With a prior the start is the
+        MAP step from these responsibilities (nothing collapses).
         """
         X = self.data.X
+        if self.prior is not None:
+            return self._map(*_stats.responsibility_moments(X, resp, self.covariance))
         nk, means, covariances = _stats.estimate_from_responsibilities(
             X, resp, self.reg_covar, self.covariance
         )

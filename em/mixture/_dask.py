@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import check_scale_bounds
 from . import _stats
 from ._assignment import Assignment
 from ._covariance import CovarianceType
@@ -94,13 +95,14 @@ class DaskData:
         self.X = X.astype(np.float64).rechunk({1: -1})
         self.n_samples, self.n_features = n_samples, n_features
         finite, low, high = dask.compute(
-            dask.array.isfinite(self.X).all(), self.X.min(), self.X.max()
+            dask.array.isfinite(self.X).all(), self.X.min(axis=0), self.X.max(axis=0)
         )
         if not finite:
             raise ValueError(
                 "X contains non-finite values (NaN or inf); only finite numbers are accepted"
             )
-        self.largest_abs = max(float(high), -float(low))
+        check_scale_bounds(np.asarray(low), np.asarray(high), "X", two_d=True)
+        self.largest_abs = max(float(np.max(high)), -float(np.min(low)))
 
     def e_step(self, plan: _stats.Plan, assignment: Assignment) -> _stats.Statistics:
         return _map_reduce(self.X, _stats.e_step, _stats.combine, plan, assignment)
@@ -129,6 +131,11 @@ class DaskData:
     def rows(self, indices: np.ndarray) -> np.ndarray:
         indices = int(indices) if np.ndim(indices) == 0 else np.asarray(indices)
         return np.asarray(self.X[indices].compute())
+
+    def feature_variances(self) -> np.ndarray:
+        """Variance of each feature over all the data (divides by N); shape (D,)."""
+        mean = np.asarray(self.X.mean(axis=0).compute())
+        return np.diag(_map_reduce(self.X, _scatter_block, np.add, mean)) / self.n_samples
 
     def covariance(self, reg_covar: float, covariance: CovarianceType) -> np.ndarray:
         mean = np.asarray(self.X.mean(axis=0).compute())

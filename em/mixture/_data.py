@@ -39,6 +39,10 @@ class InMemory:
     def rows(self, indices: np.ndarray) -> np.ndarray:
         return self.X[indices]
 
+    def feature_variances(self) -> np.ndarray:
+        """Variance of each feature over all the data (divides by N); shape (D,)."""
+        return np.diag(_stats.data_scatter(self.X)) / self.n_samples
+
     def covariance(self, reg_covar: float, covariance: CovarianceType) -> np.ndarray:
         """Covariance of all the data in one component's shape (see ``from_data_scatter``)."""
         return covariance.from_data_scatter(_stats.data_scatter(self.X), self.n_samples, reg_covar)

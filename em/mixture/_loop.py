@@ -17,11 +17,13 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._base import BaseEstimator
+from .._fingerprint import data_fingerprint
 from .._resampling import BootstrapData, require_X
 from .._validation import (
     check_array,
     check_float,
     check_int,
+    check_n_features,
     check_random_state,
 )
 from ..alignment import match_components
@@ -30,10 +32,12 @@ from . import _stats
 from ._assignment import SOFT, Assignment
 from ._collapse import FitContext
 from ._covariance import COVARIANCES, CovarianceType, covariance_kind
-from ._data import fit_data
+from ._data import InMemory, fit_data
 from ._init import check_given_init, check_init, initial_parameters
+from ._regularisation import warn_if_reg_covar_dominates
 from ._stats import MixtureParameters
 from .history import FitHistory, HistoryRecorder, check_keep_history
+from .prior import NormalInverseWishart
 
 
 class _Run(NamedTuple):
@@ -44,6 +48,10 @@ class _Run(NamedTuple):
     n_iter: int
     log_likelihood: float
     fit_history: FitHistory | None
+    # With a prior: the log posterior (up to the constant log p(X)) at each E-step and at
+    # the end; what selects the best start. Without one: the log-likelihood again.
+    log_posterior_history: np.ndarray
+    log_posterior: float
 
 
 class BaseMixtureEM(BaseEstimator):
@@ -57,6 +65,8 @@ class BaseMixtureEM(BaseEstimator):
 
     # How the E-step assigns samples to components: what makes the EM variant.
     _assignment: Assignment = SOFT
+    # Whether a conjugate prior (MAP-EM) is supported by this variant.
+    _takes_prior: bool = True
 
     def __init__(
         self,
@@ -73,6 +83,7 @@ class BaseMixtureEM(BaseEstimator):
         reg_covar: float = 1e-6,
         random_state: Any = None,
         keep_history: bool | str = False,
+        prior: NormalInverseWishart | str | None = None,
     ):
         self.n_components = n_components
         self.covariance_type = covariance_type
@@ -86,6 +97,7 @@ class BaseMixtureEM(BaseEstimator):
         self.reg_covar = reg_covar
         self.random_state = random_state
         self.keep_history = keep_history
+        self.prior = prior
 
     # ------------------------------------------------------------------ fitting
 
@@ -122,25 +134,68 @@ class BaseMixtureEM(BaseEstimator):
         rng = check_random_state(self.random_state)
         keep_history = check_keep_history(self.keep_history)
 
-        ctx = FitContext(data, covariance, reg_covar, type(self).__name__)
+        prior = self._check_prior(data, n_components, covariance)
+        if prior is None:  # a MAP M-step does not add reg_covar
+            warn_if_reg_covar_dominates(data, reg_covar, type(self).__name__)
+
+        ctx = FitContext(data, covariance, reg_covar, type(self).__name__, prior)
         runs = []
         for _ in range(n_init):
             start = initial_parameters(ctx, init, n_components, given, rng)
             runs.append(self._run(ctx, start, max_iter, tol, keep_history is not False))
-        best = max(runs, key=lambda run: run.log_likelihood)  # first of equals: reproducible
+        best = max(runs, key=lambda run: run.log_posterior)  # first of equals: reproducible
 
         if max_iter > 0 and not best.converged:
+            objective = "log-likelihood" if prior is None else "log posterior"
             warnings.warn(
                 f"{type(self).__name__} stopped at max_iter={max_iter} before the change of "
-                f"the mean per-sample log-likelihood fell below tol={tol}; increase max_iter "
+                f"the mean per-sample {objective} fell below tol={tol}; increase max_iter "
                 "or tol, or try another init",
                 ConvergenceWarning,
                 stacklevel=2,
             )
         self._set_fitted(best, runs, data)
+        self.prior_ = prior
         self.history_ = best.fit_history
         self.histories_ = [run.fit_history for run in runs] if keep_history == "all" else None
         return self
+
+    def _check_prior(
+        self, data, n_components: int, covariance: CovarianceType
+    ) -> NormalInverseWishart | None:
+        """The prior to fit with: None, the given one (checked), or the default one."""
+        prior = self.prior
+        if prior is None:
+            return None
+        name = type(self).__name__
+        if not self._takes_prior:
+            raise ValueError(
+                f"{name} does not take a prior (got prior={prior!r}): hard EM maximises the "
+                "classification likelihood, whose MAP version is not implemented; accepted: "
+                "prior=None, or GaussianMixtureEM(prior=...) for MAP-EM"
+            )
+        if isinstance(prior, str) and prior == "default":
+            if not isinstance(data, InMemory):
+                raise ValueError(
+                    "prior='default' needs X in memory (the sample covariance scales it); "
+                    "accepted with a Dask array: an explicit NormalInverseWishart"
+                )
+            return NormalInverseWishart.default(data.X, n_components, covariance.name)
+        if not isinstance(prior, NormalInverseWishart):
+            raise TypeError(
+                f"prior must be None, 'default' or an em.NormalInverseWishart; got "
+                f"{type(prior).__name__} {prior!r}"
+            )
+        prior.check_data(data.n_features)
+        prior.scale_for(covariance)  # raises, naming covariance_prior, on a wrong shape
+        if prior.weight_concentration < 1:
+            raise ValueError(
+                f"prior.weight_concentration={prior.weight_concentration} < 1: the posterior "
+                "density is then unbounded as a weight goes to 0, so MAP-EM has no maximum to "
+                "find; accepted: weight_concentration >= 1 (1: uniform on the simplex), or "
+                "em.VariationalGaussianMixture for a sparse prior"
+            )
+        return prior
 
     def _run(
         self,
@@ -159,7 +214,7 @@ class BaseMixtureEM(BaseEstimator):
         recorder = HistoryRecorder(ctx.covariance) if keep_history else None
         if recorder is not None:
             recorder.record(params.weights, params.means, params.covariances)
-        history, objective_history = [], []
+        history, objective_history, posterior_history = [], [], []
         previous_objective, previous_digest = -np.inf, None
         converged = False
         for _ in range(max_iter):
@@ -167,17 +222,27 @@ class BaseMixtureEM(BaseEstimator):
             stats = ctx.data.e_step(plan, self._assignment)
             history.append(stats.log_likelihood)
             objective_history.append(stats.objective)
+            # MAP-EM increases the log posterior; plain EM the objective of its assignment.
+            objective = stats.objective
+            if ctx.prior is not None:
+                objective = stats.objective + ctx.log_prior(params)
+                posterior_history.append(objective)
             params, reseeded = ctx.m_step(stats, plan)
             if recorder is not None:
                 recorder.record(params.weights, params.means, params.covariances)
             # E.g. hard EM: a repeated assignment makes this M-step repeat the last one exactly.
             fixed_point = self._assignment.at_fixed_point(stats.digest, previous_digest)
-            change = (stats.objective - previous_objective) / n_samples
+            change = (objective - previous_objective) / n_samples
             if not reseeded and (abs(change) < tol or fixed_point):
                 converged = True
                 break
-            previous_objective, previous_digest = stats.objective, stats.digest
+            previous_objective, previous_digest = objective, stats.digest
         log_likelihood = ctx.data.log_likelihood(ctx.plan(params))
+        log_posterior = log_likelihood
+        if ctx.prior is not None:
+            log_posterior = log_likelihood + ctx.log_prior(params)
+        else:
+            posterior_history = history
         fit_history = None
         if recorder is not None:
             fit_history = recorder.result([*history, log_likelihood])
@@ -189,6 +254,8 @@ class BaseMixtureEM(BaseEstimator):
             len(history),
             log_likelihood,
             fit_history,
+            np.asarray(posterior_history, dtype=np.float64),
+            log_posterior,
         )
 
     def _set_fitted(self, best: _Run, runs: list[_Run], data) -> None:
@@ -204,16 +271,20 @@ class BaseMixtureEM(BaseEstimator):
         self.log_likelihood_history_ = best.history
         self.init_log_likelihoods_ = np.array([run.log_likelihood for run in runs])
         self.n_features_in_ = data.n_features
+        if self.prior is None:  # the MAP attributes exist only for a MAP fit
+            for name in ("log_posterior_", "log_posterior_history_"):
+                self.__dict__.pop(name, None)
+        else:
+            self.log_posterior_ = best.log_posterior
+            self.log_posterior_history_ = best.log_posterior_history
+        # Lets inference(X) refuse data other than these (em._fingerprint).
+        self.data_fingerprint_ = data_fingerprint(data.n_samples, data.n_features, data.rows)
 
     def _check_X(self, X: Any) -> np.ndarray:
         """``X`` for a fitted model: finite, 2-D (or 1-D), with the fitted number of features."""
         self._check_fitted("means_")
         X = check_array(X, "X", copy=False)
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1]} features but {type(self).__name__} was fitted with "
-                f"{self.n_features_in_}; pass data with {self.n_features_in_} columns"
-            )
+        check_n_features(X, self.n_features_in_, type(self).__name__)
         return X
 
     # ------------------------------------------------------------------ fitted model
@@ -269,6 +340,25 @@ class BaseMixtureEM(BaseEstimator):
 
     # scikit-learn's private name, for code written against GaussianMixture.
     _n_parameters = n_parameters
+
+    def full_covariances(self, values: Any = None) -> np.ndarray:
+        """Covariances laid out like ``covariances_``, as one full matrix per component.
+
+        Parameters
+        ----------
+        values : array-like, optional
+            Anything laid out like ``covariances_`` (standard errors or interval bounds from
+            :meth:`inference`, say); default ``covariances_`` itself. Off-diagonal entries
+            that the covariance type fixes at zero are zero.
+
+        Returns
+        -------
+        ndarray of shape (K, D, D)
+            A new array.
+        """
+        self._check_fitted("means_")
+        values = self.covariances_ if values is None else np.asarray(values, float)
+        return self._covariance.as_full(values, *self.means_.shape)
 
     def bic(self, X: Any) -> float:
         """Bayesian information criterion ``-2 log L + p log N`` on ``X`` (lower is better)."""

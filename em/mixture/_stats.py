@@ -148,6 +148,18 @@ class Plan:
         """
         raise NotImplementedError
 
+    def moments(
+        self, stats: Statistics, nk_eps: float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``nk`` (K,), the weighted means ``xbar_k`` (K, D) and the scatter about them.
+
+        The scatter ``sum_n r_nk (x_n - xbar_k)(x_n - xbar_k)^T`` is a sum (not divided by
+        ``n_k``): (K, D, D) for the matrix types, its diagonal (K, D) for the diagonal
+        ones; :meth:`CovarianceType.pool` puts it in the type's shape. What the MAP M-step
+        (:meth:`em.NormalInverseWishart.update`) needs of the E-step.
+        """
+        raise NotImplementedError
+
 
 class WhitenedPlan(Plan):
     """``full`` and ``tied``: statistics of the whitened samples ``y = U_k^T (x - mu_k)``.
@@ -203,7 +215,7 @@ class WhitenedPlan(Plan):
         s2 = np.matmul(y * resp[:, None, :], np.swapaxes(y, 1, 2))
         return Statistics(resp.sum(axis=1), s1, s2, log_likelihood, objective, digest, X.shape[0])
 
-    def m_step(self, stats, reg_covar, nk_eps):
+    def moments(self, stats, nk_eps):
         # With d_k = sum_n r_nk (x_n - mu_k) / n_k (the step of the mean), the scatter about
         # the new mean is sum_n r_nk (x_n - mu_k)(x_n - mu_k)^T - n_k d_k d_k^T: the
         # correction is the square of a step, which cancels nothing that matters.
@@ -212,8 +224,12 @@ class WhitenedPlan(Plan):
         step = np.einsum("kij,kj->ki", L, stats.s1) / nk[:, None]
         scatter = L @ stats.s2 @ np.swapaxes(L, 1, 2)
         scatter -= nk[:, None, None] * (step[:, :, None] * step[:, None, :])
+        return nk, self.means + step, scatter
+
+    def m_step(self, stats, reg_covar, nk_eps):
+        nk, means, scatter = self.moments(stats, nk_eps)
         covariances = self.covariance.covariances_from_scatter(scatter, nk, reg_covar)
-        return nk, self.means + step, covariances
+        return nk, means, covariances
 
 
 class DiagonalPlan(Plan):
@@ -271,6 +287,13 @@ class DiagonalPlan(Plan):
         variances = stats.s2 / nk - mean_from_center**2 + reg_covar
         variances = self.covariance.covariances_from_variances(variances)
         return nk[:, 0], self.center + mean_from_center, variances
+
+    def moments(self, stats, nk_eps):
+        nk = stats.nk + nk_eps
+        mean_from_center = stats.s1 / nk[:, None]
+        # sum r (z - m)^2 = sum r z^2 - n m^2; rounding could make it slightly negative.
+        scatter = np.maximum(stats.s2 - nk[:, None] * mean_from_center**2, 0.0)
+        return nk, self.center + mean_from_center, scatter
 
 
 def _log_norm(weights, precisions_cholesky, covariance, n_features) -> np.ndarray:
@@ -407,6 +430,21 @@ def estimate_from_responsibilities(
         In the shape of ``covariance``: the maximum-likelihood (divide by ``n_k``, not
         ``n_k - 1``) estimates plus ``reg_covar``.
     """
+    nk, means, scatter = responsibility_moments(X, resp, covariance)
+    if covariance.diagonal:
+        return nk, means, covariance.covariances_from_variances(scatter / nk[:, None] + reg_covar)
+    return nk, means, covariance.covariances_from_scatter(scatter, nk, reg_covar)
+
+
+def responsibility_moments(
+    X: np.ndarray, resp: np.ndarray, covariance: CovarianceType
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:meth:`Plan.moments` from responsibilities (N, K) held as an array; two passes.
+
+    Returns ``nk`` (K,) (plus the tiny constant), the weighted means (K, D) and the
+    weighted scatter about them, a sum: (K, D, D), or its diagonal (K, D) for the
+    diagonal types.
+    """
     nk = resp.sum(axis=0) + NK_EPS
     means = (resp.T @ X) / nk[:, None]
     n_components, n_features = means.shape
@@ -421,9 +459,7 @@ def estimate_from_responsibilities(
             diff = X[part] - means[k]
             r = resp[part, k]
             scatter[k] += r @ np.square(diff) if diagonal else (r * diff.T) @ diff
-    if diagonal:
-        return nk, means, covariance.covariances_from_variances(scatter / nk[:, None] + reg_covar)
-    return nk, means, covariance.covariances_from_scatter(scatter, nk, reg_covar)
+    return nk, means, scatter
 
 
 def data_scatter(X: np.ndarray) -> np.ndarray:

@@ -24,8 +24,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.special import gammaln, multigammaln
+from scipy.special import gammaln
 
+from ._covariance import CovarianceType, covariance_kind
 from .prior import NIWPosterior, NormalInverseWishart
 
 
@@ -33,23 +34,11 @@ def _log_dirichlet_norm(alpha: np.ndarray) -> float:
     return float(gammaln(alpha.sum()) - gammaln(alpha).sum())
 
 
-def _log_det(matrices: np.ndarray) -> np.ndarray:
-    """``log |A|`` of SPD matrices (..., D, D) from their Cholesky factors."""
-    chol = np.linalg.cholesky(matrices)
-    return 2 * np.log(np.diagonal(chol, axis1=-2, axis2=-1)).sum(axis=-1)
-
-
-def _log_niw_norm(kappa, nu, log_det_psi, dim: int):
-    """``log Z`` of a ``dim``-dimensional normal-inverse-Wishart (element-wise)."""
-    nu = np.asarray(nu, dtype=float)
-    return multigammaln(nu / 2, dim) - 0.5 * nu * log_det_psi - 0.5 * dim * np.log(kappa)
-
-
 def elbo(
     prior: NormalInverseWishart,
     posterior: NIWPosterior,
     entropy: float,
-    covariance_type: str,
+    covariance_type: str | CovarianceType,
 ) -> float:
     """The ELBO at responsibilities with entropy ``entropy`` and ``q = posterior``.
 
@@ -61,33 +50,18 @@ def elbo(
         responsibilities (only then is the closed form the bound).
     entropy : float
         ``-sum_n sum_k r_nk log r_nk``.
-    covariance_type : {"full", "tied", "diag", "spherical"}
+    covariance_type : {"full", "tied", "diag", "spherical"} or CovarianceType
 
     Returns
     -------
     float
     """
+    kind = covariance_kind(covariance_type)
     alpha0, kappa0, nu0 = prior.weight_concentration, prior.mean_precision, prior.degrees_of_freedom
-    scale0 = prior.scale_for(covariance_type)
+    scale0 = prior.scale_for(kind)
     alpha, kappa, _, nu, psi = posterior
     K, D = posterior.means.shape
     n_samples = float(alpha.sum() - K * alpha0)
     bound = entropy + _log_dirichlet_norm(np.full(K, alpha0)) - _log_dirichlet_norm(alpha)
     bound -= 0.5 * n_samples * D * math.log(math.pi)
-    if covariance_type == "full":
-        post = _log_niw_norm(kappa, nu, _log_det(psi), D)
-        pri = _log_niw_norm(kappa0, nu0, _log_det(scale0), D)
-        return float(bound + (post - pri).sum())
-    if covariance_type == "tied":
-        # One inverse Wishart; every mean keeps its own kappa.
-        iw_post = multigammaln(float(nu) / 2, D) - 0.5 * float(nu) * _log_det(psi)
-        iw_pri = multigammaln(nu0 / 2, D) - 0.5 * nu0 * _log_det(scale0)
-        means = -0.5 * D * (np.log(kappa) - math.log(kappa0)).sum()
-        return float(bound + iw_post - iw_pri + means)
-    if covariance_type == "diag":
-        post = _log_niw_norm(kappa[:, None], nu[:, None], np.log(psi), 1)
-        pri = _log_niw_norm(kappa0, nu0, np.log(scale0), 1)
-        return float(bound + (post - pri).sum())
-    post = gammaln(nu / 2) - 0.5 * nu * np.log(psi) - 0.5 * D * np.log(kappa)
-    pri = gammaln(nu0 / 2) - 0.5 * nu0 * math.log(float(scale0)) - 0.5 * D * math.log(kappa0)
-    return float(bound + (post - pri).sum())
+    return kind.add_evidence(bound, kappa, nu, psi, kappa0, nu0, scale0, D)

@@ -32,6 +32,7 @@ import numpy as np
 from scipy import stats
 
 from ..inference import InferenceTable, ParameterRow
+from ._covariance import CovarianceType, covariance_kind
 from .prior import NIWPosterior
 
 _N_DRAWS = 20_000
@@ -60,9 +61,10 @@ def _inverse_gamma(shape: float, scale: float, tails) -> tuple[float, float, flo
 
 
 def variational_table(
-    posterior: NIWPosterior, covariance_type: str, level: float
+    posterior: NIWPosterior, covariance_type: str | CovarianceType, level: float
 ) -> InferenceTable:
     """The :class:`~em.inference.InferenceTable` of ``q = posterior`` at ``level``."""
+    kind = covariance_kind(covariance_type)
     alpha, kappa, means, nu, psi = posterior
     K, D = means.shape
     tails = np.array([(1 - level) / 2, (1 + level) / 2])
@@ -78,12 +80,11 @@ def variational_table(
         lower, upper = stats.beta.ppf(tails, a, b)
         rows.append(_row("weights", (k,), a / total, sd, lower, upper, level, "variational-beta"))
 
-    matrix = covariance_type in ("full", "tied")
     nus = np.broadcast_to(nu, (K,))
     for k in range(K):
-        if matrix:
+        if not kind.diagonal:
             dof = nus[k] - D + 1
-            diag_psi = np.diagonal(psi[k] if covariance_type == "full" else psi)
+            diag_psi = np.diagonal(kind.per_component(psi, K)[k])
             scales = np.sqrt(diag_psi / (kappa[k] * dof))
         else:
             dof = nus[k]
@@ -95,20 +96,18 @@ def variational_table(
                 _row("means", (k, d), means[k, d], sd, lower, upper, level, "variational-student-t")
             )
 
-    if covariance_type in ("diag", "spherical"):
+    if kind.diagonal:
         for index in np.ndindex(psi.shape):
             values = _inverse_gamma(nus[index[0]] / 2, psi[index] / 2, tails)
             rows.append(_row("covariances", index, *values, level, "variational-inverse-gamma"))
-        shape = psi.shape
     else:
         rng = np.random.default_rng(_SEED)
-        if covariance_type == "full":
+        if kind.shared:
+            rows.extend(_wishart_rows(None, float(nu), psi, tails, level, rng))
+        else:
             for k in range(K):
                 rows.extend(_wishart_rows(k, nus[k], psi[k], tails, level, rng))
-        else:
-            rows.extend(_wishart_rows(None, float(nu), psi, tails, level, rng))
-        shape = psi.shape
-    shapes = {"weights": (K,), "means": (K, D), "covariances": shape}
+    shapes = {"weights": (K,), "means": (K, D), "covariances": psi.shape}
     return InferenceTable(rows, shapes)
 
 

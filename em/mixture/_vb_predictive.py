@@ -13,60 +13,36 @@ Gaussian mixture at the posterior means.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
-from scipy.special import gammaln
 
-from .._linalg import triangular_inverse
-from ._vb_stats import chunk_slices
+from .._chunks import chunk_size, chunks
+from ._covariance import CovarianceType, covariance_kind
 from .prior import NIWPosterior
 
 
-def _log_t_const(dof: np.ndarray, dim: int) -> np.ndarray:
-    """``lgamma((dof + d)/2) - lgamma(dof/2) - d/2 log(dof pi)`` of a ``d``-variate t."""
-    return gammaln((dof + dim) / 2) - gammaln(dof / 2) - 0.5 * dim * np.log(dof * math.pi)
-
-
-def component_log_pdf(X: np.ndarray, posterior: NIWPosterior, covariance_type: str) -> np.ndarray:
+def component_log_pdf(
+    X: np.ndarray, posterior: NIWPosterior, covariance_type: str | CovarianceType
+) -> np.ndarray:
     """``log St(x_n | component k)`` for every sample and component; shape (b, K).
 
     Called on a chunk of rows at a time; allocates (b, K, D).
     """
     _, kappa, means, nu, psi = posterior
-    K, D = means.shape
     diff = X[:, None, :] - means  # (b, K, D)
-    if covariance_type in ("full", "tied"):
-        dof = np.broadcast_to(nu, (K,)) + 1 - D
-        factor = (1 + kappa) / (kappa * dof)  # C_k = factor_k Psi_k
-        chol = np.linalg.cholesky(psi)
-        stack = np.broadcast_to(chol, (K, D, D))
-        whitened = [diff[:, k] @ triangular_inverse(stack[k], lower=True).T for k in range(K)]
-        delta = np.stack([np.square(w).sum(axis=1) for w in whitened], axis=1) / factor
-        log_det = 2 * np.log(np.diagonal(stack, axis1=1, axis2=2)).sum(axis=1) + D * np.log(factor)
-        return _log_t_const(dof, D) - 0.5 * log_det - 0.5 * (dof + D) * np.log1p(delta / dof)
-    if covariance_type == "diag":
-        scale = (1 + kappa)[:, None] * psi / (kappa * nu)[:, None]  # (K, D)
-        dof = nu[:, None]
-        per_feature = (
-            _log_t_const(dof, 1)
-            - 0.5 * np.log(scale)
-            - 0.5 * (dof + 1) * np.log1p(np.square(diff) / (scale * dof))
-        )
-        return per_feature.sum(axis=2)
-    scale = (1 + kappa) * psi / (kappa * nu)  # (K,)
-    delta = np.square(diff).sum(axis=2) / scale
-    return _log_t_const(nu, D) - 0.5 * D * np.log(scale) - 0.5 * (nu + D) * np.log1p(delta / nu)
+    return covariance_kind(covariance_type).predictive_log_pdf(diff, kappa, nu, psi)
 
 
-def log_predictive(X: np.ndarray, posterior: NIWPosterior, covariance_type: str) -> np.ndarray:
+def log_predictive(
+    X: np.ndarray, posterior: NIWPosterior, covariance_type: str | CovarianceType
+) -> np.ndarray:
     """``log p(x_n)`` under the predictive Student-t mixture, chunk by chunk; shape (N,)."""
+    kind = covariance_kind(covariance_type)
     alpha = posterior.weight_concentration
     log_weights = np.log(alpha / alpha.sum())
     K, D = posterior.means.shape
     out = np.empty(X.shape[0])
-    for part in chunk_slices(X.shape[0], K, D):
-        joint = component_log_pdf(X[part], posterior, covariance_type) + log_weights
+    for part in chunks(X.shape[0], chunk_size(K * D)):  # (b, K, D) buffers
+        joint = component_log_pdf(X[part], posterior, kind) + log_weights
         top = joint.max(axis=1)
         out[part] = top + np.log(np.exp(joint - top[:, None]).sum(axis=1))
     return out

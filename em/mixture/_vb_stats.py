@@ -22,13 +22,10 @@ from typing import NamedTuple
 import numpy as np
 from scipy.special import digamma
 
-from .._linalg import triangular_inverse
-from .prior import NK_EPS, ComponentStatistics, NIWPosterior
-
-# Bytes of the largest per-chunk buffer, (chunk, K, D) float64: about the size of a
-# second-level cache, and the chunk never shorter than a few hundred rows.
-_CHUNK_BYTES = 1 << 21
-_MIN_CHUNK, _MAX_CHUNK = 256, 65_536
+from .._chunks import chunk_size, chunks
+from ._covariance import CovarianceType, covariance_kind
+from ._stats import NK_EPS
+from .prior import ComponentStatistics, NIWPosterior
 
 
 class Expectations(NamedTuple):
@@ -57,43 +54,20 @@ def expected_log_weights(alpha: np.ndarray) -> np.ndarray:
 
 
 def expected_precision(
-    posterior: NIWPosterior, covariance_type: str
+    posterior: NIWPosterior, covariance_type: str | CovarianceType
 ) -> tuple[np.ndarray, np.ndarray]:
     """``E[log |Lambda_k|]`` (K,) and the Cholesky factor ``U`` of ``E[Lambda_k]``.
 
-    ``E[Lambda] = nu Psi^{-1}``, the inverse of scikit-learn's ``covariances_ = Psi / nu``.
-    ``E[log |Lambda|] = sum_{i<D} digamma((nu - i)/2) + D log 2 - log |Psi|`` for the
-    matrix types and ``sum_d [digamma(nu/2) + log 2 - log psi_d]`` for the inverse-gamma
-    ones (``spherical``: the one ``psi`` counted ``D`` times).
+    ``E[Lambda] = nu Psi^{-1}``, the inverse of scikit-learn's ``covariances_ = Psi / nu``;
+    see :meth:`CovarianceType.expected_precision` for the formulas of each type.
     """
-    nu, psi = posterior.degrees_of_freedom, posterior.scale
     K, D = posterior.means.shape
-    if covariance_type in ("full", "tied"):
-        chol = np.linalg.cholesky(psi)
-        stack = chol if covariance_type == "full" else chol[None]
-        nus = np.broadcast_to(nu, (stack.shape[0],))
-        log_det = 2 * np.log(np.diagonal(stack, axis1=1, axis2=2)).sum(axis=1)
-        expected = (
-            digamma(0.5 * (nus[:, None] - np.arange(D))).sum(axis=1) + D * math.log(2) - log_det
-        )
-        # U = sqrt(nu) L^{-T}: U U^T = nu (L L^T)^{-1}.
-        prec_chol = np.stack(
-            [
-                math.sqrt(n) * triangular_inverse(c, lower=True).T
-                for n, c in zip(nus, stack, strict=True)
-            ]
-        )
-        if covariance_type == "tied":
-            return np.broadcast_to(expected, (K,)), prec_chol[0]
-        return expected, prec_chol
-    per_feature = digamma(nu / 2) + math.log(2)  # (K,)
-    if covariance_type == "diag":
-        expected = D * per_feature - np.log(psi).sum(axis=1)
-        return expected, np.sqrt(nu[:, None] / psi)
-    return D * (per_feature - np.log(psi)), np.sqrt(nu / psi)
+    return covariance_kind(covariance_type).expected_precision(
+        posterior.degrees_of_freedom, posterior.scale, K, D
+    )
 
 
-def expectations(posterior: NIWPosterior, covariance_type: str) -> Expectations:
+def expectations(posterior: NIWPosterior, covariance_type: str | CovarianceType) -> Expectations:
     """The constants of an E-step under ``q = posterior``."""
     D = posterior.means.shape[1]
     log_det, prec_chol = expected_precision(posterior, covariance_type)
@@ -106,26 +80,9 @@ def expectations(posterior: NIWPosterior, covariance_type: str) -> Expectations:
     return Expectations(log_norm, posterior.means, prec_chol)
 
 
-def chunk_slices(n_samples: int, n_components: int, n_features: int) -> Iterator[slice]:
-    """Consecutive row slices of ``X`` whose (rows, K, D) buffer stays near 2 MiB."""
-    rows = _CHUNK_BYTES // (8 * n_components * n_features)
-    size = int(min(_MAX_CHUNK, max(_MIN_CHUNK, rows)))
-    for start in range(0, n_samples, size):
-        yield slice(start, min(start + size, n_samples))
-
-
-def _log_rho(diff: np.ndarray, ex: Expectations, covariance_type: str) -> np.ndarray:
+def _log_rho(diff: np.ndarray, ex: Expectations, kind: CovarianceType) -> np.ndarray:
     """``log rho`` of a chunk from ``diff = x - m_k`` (b, K, D); shape (b, K)."""
-    U = ex.precisions_cholesky
-    if covariance_type == "full":
-        quad = np.square(np.einsum("bkd,kde->bke", diff, U)).sum(axis=2)
-    elif covariance_type == "tied":
-        quad = np.square(diff @ U).sum(axis=2)
-    elif covariance_type == "diag":
-        quad = (np.square(diff) * np.square(U)).sum(axis=2)
-    else:
-        quad = np.square(diff).sum(axis=2) * np.square(U)
-    return ex.log_norm - 0.5 * quad
+    return ex.log_norm - 0.5 * kind.expected_quadratic(diff, ex.precisions_cholesky)
 
 
 def _normalise(log_rho: np.ndarray) -> np.ndarray:
@@ -135,18 +92,19 @@ def _normalise(log_rho: np.ndarray) -> np.ndarray:
 
 
 def log_resp_chunks(
-    X: np.ndarray, posterior: NIWPosterior, covariance_type: str
+    X: np.ndarray, posterior: NIWPosterior, covariance_type: str | CovarianceType
 ) -> Iterator[tuple[slice, np.ndarray]]:
     """Log responsibilities ``log r_nk`` chunk by chunk: ``(slice, (b, K))`` pairs."""
-    ex = expectations(posterior, covariance_type)
+    kind = covariance_kind(covariance_type)
+    ex = expectations(posterior, kind)
     K, D = ex.means.shape
-    for part in chunk_slices(X.shape[0], K, D):
+    for part in chunks(X.shape[0], chunk_size(K * D)):  # (b, K, D) buffers
         diff = X[part, None, :] - ex.means
-        yield part, _normalise(_log_rho(diff, ex, covariance_type))
+        yield part, _normalise(_log_rho(diff, ex, kind))
 
 
 def e_step(
-    X: np.ndarray, posterior: NIWPosterior, covariance_type: str
+    X: np.ndarray, posterior: NIWPosterior, covariance_type: str | CovarianceType
 ) -> tuple[ComponentStatistics, float]:
     """Statistics of all of ``X`` (N, D) under the responsibilities of ``q = posterior``.
 
@@ -158,15 +116,16 @@ def e_step(
     entropy : float
         ``-sum_n sum_k r_nk log r_nk``.
     """
-    ex = expectations(posterior, covariance_type)
+    kind = covariance_kind(covariance_type)
+    ex = expectations(posterior, kind)
     K, D = ex.means.shape
-    matrix = covariance_type in ("full", "tied")
+    matrix = not kind.diagonal
     nk, s1 = np.zeros(K), np.zeros((K, D))
     s2 = np.zeros((K, D, D) if matrix else (K, D))
     entropy = 0.0
-    for part in chunk_slices(X.shape[0], K, D):
+    for part in chunks(X.shape[0], chunk_size(K * D)):  # (b, K, D) buffers
         diff = X[part, None, :] - ex.means
-        log_r = _normalise(_log_rho(diff, ex, covariance_type))
+        log_r = _normalise(_log_rho(diff, ex, kind))
         r = np.exp(log_r)
         entropy -= float((r * log_r).sum())
         nk += r.sum(axis=0)
@@ -176,23 +135,24 @@ def e_step(
                 s2[k] += (diff[:, k].T * r[:, k]) @ diff[:, k]
         else:
             s2 += np.einsum("bk,bkd->kd", r, np.square(diff))
-    return _finish(nk, ex.means, s1, s2, covariance_type), entropy
+    return _finish(nk, ex.means, s1, s2, kind), entropy
 
 
 def statistics_from_resp(
-    X: np.ndarray, resp: np.ndarray, covariance_type: str
+    X: np.ndarray, resp: np.ndarray, covariance_type: str | CovarianceType
 ) -> tuple[ComponentStatistics, float]:
     """Statistics and entropy of given responsibilities ``resp`` (N, K); two passes.
 
     Used for the start, where responsibilities exist as an array: first the weighted
     means, then the scatter about them.
     """
+    kind = covariance_kind(covariance_type)
     K, D = resp.shape[1], X.shape[1]
     nk = resp.sum(axis=0)
     means = (resp.T @ X) / (nk + NK_EPS)[:, None]
-    matrix = covariance_type in ("full", "tied")
+    matrix = not kind.diagonal
     s1, s2 = np.zeros((K, D)), np.zeros((K, D, D) if matrix else (K, D))
-    for part in chunk_slices(X.shape[0], K, D):
+    for part in chunks(X.shape[0], chunk_size(K * D)):  # (b, K, D) buffers
         diff = X[part, None, :] - means
         r = resp[part]
         s1 += np.einsum("bk,bkd->kd", r, diff)
@@ -203,20 +163,16 @@ def statistics_from_resp(
             s2 += np.einsum("bk,bkd->kd", r, np.square(diff))
     positive = resp > 0
     entropy = -float((resp[positive] * np.log(resp[positive])).sum())
-    return _finish(nk, means, s1, s2, covariance_type), entropy
+    return _finish(nk, means, s1, s2, kind), entropy
 
 
-def _finish(nk, center, s1, s2, covariance_type) -> ComponentStatistics:
+def _finish(nk, center, s1, s2, kind: CovarianceType) -> ComponentStatistics:
     """Statistics about the weighted means from sums about ``center`` (K, D)."""
     nk = nk + NK_EPS
     step = s1 / nk[:, None]
-    if covariance_type in ("full", "tied"):
+    if kind.diagonal:
+        scatter = np.maximum(s2 - nk[:, None] * np.square(step), 0.0)
+    else:
         scatter = s2 - nk[:, None, None] * step[:, :, None] * step[:, None, :]
         scatter = (scatter + np.swapaxes(scatter, 1, 2)) / 2
-        if covariance_type == "tied":
-            scatter = scatter.sum(axis=0)
-    else:
-        scatter = np.maximum(s2 - nk[:, None] * np.square(step), 0.0)
-        if covariance_type == "spherical":
-            scatter = scatter.sum(axis=1)
-    return ComponentStatistics(nk, center + step, scatter)
+    return ComponentStatistics(nk, center + step, kind.pool(scatter))

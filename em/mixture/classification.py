@@ -21,6 +21,9 @@ class ClassificationEM(BaseMixtureEM):
     n_components, covariance_type, max_iter, n_init, init, weights_init, means_init, \
 covariances_init, reg_covar, random_state, keep_history
         As for :class:`~em.GaussianMixtureEM`.
+    prior : None
+        Refused (ValueError): hard EM with a prior (classification MAP) is not implemented;
+        use :class:`~em.GaussianMixtureEM` with ``prior=`` for MAP-EM.
     tol : float, default=1e-6
         Stop when the mean per-sample classification log-likelihood changes by less than
         ``tol``, or as soon as an assignment repeats the previous one (an exact fixed
@@ -54,7 +57,10 @@ stop_reason_, init_log_likelihoods_, n_features_in_, history_, histories_
     re-seeded.
     """
 
+    _estimator_kind = "clusterer"
+
     _assignment = HARD
+    _takes_prior = False
 
     def _set_fitted(self, best, runs, data) -> None:
         super()._set_fitted(best, runs, data)

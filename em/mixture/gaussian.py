@@ -51,7 +51,12 @@ class GaussianMixtureEM(BaseMixtureEM):
         given (``reg_covar`` is not added).
     reg_covar : float, default=1e-6
         Added to the diagonal of every covariance the M-step estimates, so none is ever
-        singular. ``0`` gives the textbook updates.
+        singular. ``0`` gives the textbook updates. Absolute, as scikit-learn's (the fits
+        match its exactly): a :class:`~em.PrecisionLossWarning` says when it exceeds 1e-3
+        times a feature's variance (data of a small scale), where it would swamp the data.
+        Not used by the M-step of a fit with a ``prior`` (the prior's scale already keeps
+        every covariance positive definite, and adding it would move the fit off the
+        posterior mode); the starting partition and the lecture's start still use it.
     random_state : None, int or numpy.random.Generator, default=None
         Seeds every random choice (initialisation, ``sample``); the same int gives the
         same fit.
@@ -59,6 +64,13 @@ class GaussianMixtureEM(BaseMixtureEM):
         ``True``: keep the parameters of the start and after every M-step of the kept
         start in ``history_``; ``"all"``: also of every start in ``histories_``. Memory
         grows with iterations x K x D^2, never with N; without it nothing is recorded.
+    prior : None, "default" or NormalInverseWishart, default=None
+        None: maximum likelihood. A :class:`~em.NormalInverseWishart` (or ``"default"``,
+        :meth:`~em.NormalInverseWishart.default` of ``X``, ``n_components`` and
+        ``covariance_type``, built at ``fit``; in-memory ``X`` only): EM maximises the log
+        posterior (MAP-EM), the M-step being :func:`~em.map_m_step` of the E-step's
+        sufficient statistics. Its ``weight_concentration`` must be at least 1 (below 1
+        the posterior is unbounded at the simplex's faces: no maximum).
 
     Attributes
     ----------
@@ -83,12 +95,25 @@ class GaussianMixtureEM(BaseMixtureEM):
     init_log_likelihoods_ : ndarray of shape (n_init,)
         Final log-likelihood of every start.
     n_features_in_ : int
+    data_fingerprint_ : str
+        Shape and a hash of strided rows of the training data (:mod:`em._fingerprint`):
+        :meth:`inference` refuses other data with a ValueError.
     history_ : FitHistory or None
         With ``keep_history``: the kept start step by step, ``n_iter_ + 1`` parameter sets
         (see :class:`~em.FitHistory`: entry 0 the start, the last the fitted parameters,
         log-likelihoods ``[*log_likelihood_history_, log_likelihood_]``). None otherwise.
     histories_ : list of FitHistory or None
         With ``keep_history="all"``: one per start, in the order they ran. None otherwise.
+    prior_ : NormalInverseWishart or None
+        The prior of a MAP fit (the default one built from ``X`` for
+        ``prior="default"``); None for the maximum-likelihood fit.
+    log_posterior_ : float
+        With a prior only: ``log p(X | theta) + log p(theta)`` at the final parameters (the
+        log posterior up to the constant ``log p(X)``); also what selects the best start.
+    log_posterior_history_ : ndarray of shape (n_iter_,)
+        With a prior only: the log posterior at the parameters of each E-step (beside
+        ``log_likelihood_history_`` at the same parameters). Never decreasing, up to
+        rounding: MAP-EM increases it, and convergence is judged on it.
 
     Notes
     -----
@@ -98,6 +123,13 @@ class GaussianMixtureEM(BaseMixtureEM):
     data and weight ``1/K`` (before the weights are renormalised), as in the lecture's
     start, and a :class:`~em.DegenerateComponentWarning` names it; no fit returns NaN.
     Reaching ``max_iter`` without meeting ``tol`` raises a :class:`~em.ConvergenceWarning`.
+
+    With a prior nothing collapses and nothing is re-seeded: every MAP covariance is at
+    least ``Psi0 / (nu0 + N + D + 2)``, and a component without data keeps a mean near
+    ``m0`` and a small positive weight. ``log_likelihood_``, ``bic`` and ``aic`` keep
+    meaning the likelihood (at the MAP parameters); the fit maximises the log posterior,
+    so it does not maximise them. As the prior gets weaker the MAP tends to the MLE at the
+    rate ``1/N`` (the mode's covariance divides by ``n_k + nu0 + D + 2``, not ``n_k``).
 
     Examples
     --------
@@ -110,11 +142,15 @@ class GaussianMixtureEM(BaseMixtureEM):
     [0, 10]
     """
 
-    def inference(self, X: Any = None, y: Any = None, *, level: float = 0.95):
-        """Standard errors and intervals of weights, means and covariances at the MLE.
+    _estimator_kind = "density_estimator"
 
-        Computed from the observed information of the marginal (observed-data)
-        log-likelihood at the fitted parameters; see
+    def inference(self, X: Any = None, y: Any = None, *, level: float = 0.95):
+        """Standard errors and intervals of weights, means and covariances.
+
+        At the MLE: from the observed information of the marginal (observed-data)
+        log-likelihood at the fitted parameters (rows of method ``"observed-information"``).
+        With a prior, at the MAP: from the observed information of the log posterior, the
+        Laplace approximation (method ``"laplace"``, the same row names). See
         :func:`em.mixture.information.mixture_inference` for the parametrisation and the
         method. The signature is every estimator's; the mixture needs ``X``.
 
@@ -138,4 +174,4 @@ class GaussianMixtureEM(BaseMixtureEM):
                 "GaussianMixtureEM.inference needs X, the data the mixture was fitted to "
                 "(the observed information is a sum over the samples); got X=None"
             )
-        return mixture_inference(self, X, level=level)
+        return mixture_inference(self, X, level=level, prior=self.prior_)

@@ -25,6 +25,15 @@ steps. At a maximum the result does not depend on the parametrisation.
 Intervals are Wald intervals ``estimate +/- z se`` on the natural scale (they can cross 0
 or 1 for a weight near the boundary). The method is asymptotic: compare with
 :func:`em.bootstrap` at small ``N``.
+
+With a conjugate prior (a MAP-EM fit) the same is done for the log posterior
+``l(theta) + log p(theta)``: the Laplace approximation, a normal with the MAP as its mean
+and the inverse observed information of the log posterior as its covariance (rows of
+method ``"laplace"``). The prior's score is analytic in the weights, means and
+covariances (:meth:`em.NormalInverseWishart.log_density_gradient`) and reaches ``theta``
+through the exact Jacobian of ``theta -> (w, mu, Sigma)``; the log prior is a function
+of the parameters, not a density in ``theta`` (no Jacobian determinant), so the curvature
+is that of the posterior density of ``(w, mu, Sigma)`` at its mode.
 """
 
 from __future__ import annotations
@@ -34,13 +43,16 @@ from typing import Any
 
 import numpy as np
 
+from .._fingerprint import check_same_data
 from .._validation import check_array, check_level
 from ..exceptions import SingularInformationWarning
 from ..inference import InferenceTable, wald_table
 from . import _stats
 from ._covariance import CovarianceType, covariance_kind
+from .prior import NormalInverseWishart
 
 METHOD = "observed-information"
+LAPLACE = "laplace"
 # Scaled information eigenvalues below this fraction of the largest count as zero: the
 # parameters along those directions are not identified by the data (to working accuracy).
 _RCOND = 1e-10
@@ -50,7 +62,9 @@ _STEP = np.finfo(float).eps ** (1 / 3)
 _MAX_NEWTON_STEP = 0.25
 
 
-def mixture_inference(estimator: Any, X: Any, *, level: float = 0.95) -> InferenceTable:
+def mixture_inference(
+    estimator: Any, X: Any, *, level: float = 0.95, prior: NormalInverseWishart | None = None
+) -> InferenceTable:
     """Observed-information standard errors and Wald intervals of a fitted Gaussian mixture.
 
     Parameters
@@ -60,15 +74,20 @@ def mixture_inference(estimator: Any, X: Any, *, level: float = 0.95) -> Inferen
         (K, D, D), ``tied`` (D, D), ``diag`` (K, D), ``spherical`` (K,)),
         ``covariance_type`` and ``n_components``; e.g. :class:`em.GaussianMixtureEM`.
     X : array-like of shape (N, D) or (N,)
-        The data it was fitted to.
+        The data it was fitted to. When the estimator has a ``data_fingerprint_`` (as
+        :class:`em.GaussianMixtureEM` records at ``fit``, see :mod:`em._fingerprint`), other
+        data are refused with a ValueError.
     level : float, default=0.95
+    prior : NormalInverseWishart, optional
+        The prior of a MAP fit: the information is then that of the log posterior (the
+        Laplace approximation) and the rows' method is ``"laplace"``.
 
     Returns
     -------
     InferenceTable
         ``weights`` (K,), ``means`` (K, D) and ``covariances`` (the shape of
-        ``covariances_``), method ``"observed-information"``. With ``K = 1`` the weight is
-        fixed at 1 with standard error 0.
+        ``covariances_``), method ``"observed-information"`` (``"laplace"`` with a
+        prior). With ``K = 1`` the weight is fixed at 1 with standard error 0.
 
     Warns
     -----
@@ -89,8 +108,11 @@ def mixture_inference(estimator: Any, X: Any, *, level: float = 0.95) -> Inferen
     X = check_array(X, "X")
     if X.shape[1] != n_features:
         raise ValueError(f"X has {X.shape[1]} features but the mixture has {n_features}")
+    fingerprint = getattr(estimator, "data_fingerprint_", None)
+    if fingerprint is not None:  # estimators that record their training data's fingerprint
+        check_same_data(X, fingerprint, f"{type(estimator).__name__}.inference")
 
-    model = _Parametrisation(covariance, n_components, n_features)
+    model = _Parametrisation(covariance, n_components, n_features, prior)
     theta = model.pack(weights, means, covariances)
     steps = _STEP * model.scales(covariances)
     hessian = np.empty((theta.size, theta.size))
@@ -124,7 +146,7 @@ def mixture_inference(estimator: Any, X: Any, *, level: float = 0.95) -> Inferen
         if worst > _MAX_NEWTON_STEP or not getattr(estimator, "converged_", True):
             warnings.warn(
                 f"mixture_inference: the fitted parameters are {worst:.2g} standard errors "
-                "(one Newton step) from the maximum of the likelihood; the fit has not "
+                f"(one Newton step) from the maximum of the {model.objective}; the fit has not "
                 "converged (lower tol or raise max_iter), so the standard errors are "
                 "approximate",
                 SingularInformationWarning,
@@ -137,7 +159,8 @@ def mixture_inference(estimator: Any, X: Any, *, level: float = 0.95) -> Inferen
         "means": se[sizes[0] : sizes[1]].reshape(means.shape),
         "covariances": se[sizes[1] :].reshape(covariances.shape),
     }
-    return wald_table(estimates, standard_errors, level=level, method=METHOD)
+    method = METHOD if prior is None else LAPLACE
+    return wald_table(estimates, standard_errors, level=level, method=method)
 
 
 def _delta_method(information: np.ndarray, jacobian: np.ndarray):
@@ -172,13 +195,22 @@ class _Parametrisation:
     """The unconstrained coordinates ``theta`` of a Gaussian mixture and the analytic score.
 
     ``theta`` is the ``K - 1`` weight log-ratios, the means, then the covariance
-    coordinates of the covariance type (:meth:`CovarianceType.pack`).
+    coordinates of the covariance type (:meth:`CovarianceType.pack`). With a ``prior`` the
+    score is that of the log posterior.
     """
 
-    def __init__(self, covariance: CovarianceType, n_components: int, n_features: int):
+    def __init__(
+        self,
+        covariance: CovarianceType,
+        n_components: int,
+        n_features: int,
+        prior: NormalInverseWishart | None = None,
+    ):
         self.covariance = covariance
         self.K = n_components
         self.D = n_features
+        self.prior = prior
+        self.objective = "likelihood" if prior is None else "posterior"
 
     # -------------------------------------------------------------- packing
 
@@ -227,6 +259,16 @@ class _Parametrisation:
     # -------------------------------------------------------------- score
 
     def score(self, theta: np.ndarray, X: np.ndarray) -> np.ndarray:
+        """Gradient of the total log-likelihood (plus the log prior) in ``theta``; shape (P,)."""
+        score = self.likelihood_score(theta, X)
+        if self.prior is None:
+            return score
+        weights, means, covariances = self.unpack(theta)
+        gradient = self.prior.log_density_gradient(weights, means, covariances, self.covariance)
+        # Chain rule through the exact Jacobian of theta -> (w, mu, Sigma).
+        return score + self.jacobian(theta).T @ np.concatenate([g.ravel() for g in gradient])
+
+    def likelihood_score(self, theta: np.ndarray, X: np.ndarray) -> np.ndarray:
         """Gradient of the total log-likelihood with respect to ``theta``; shape (P,).
 
         Fisher's identity: the observed-data score is the responsibility-weighted sum of

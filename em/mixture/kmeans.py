@@ -16,7 +16,7 @@ import numpy as np
 from .._base import BaseEstimator
 from .._chunks import chunk_size, chunks
 from .._resampling import BootstrapData, require_X
-from .._validation import check_array, check_float, check_int, check_random_state
+from .._validation import check_array, check_float, check_int, check_n_features, check_random_state
 from ..alignment import match_components
 from ..exceptions import ConvergenceWarning, DegenerateComponentWarning
 from ._seeding import K_MEANS_PLUS_PLUS, kmeans_plusplus, one_hot, squared_distances
@@ -283,6 +283,8 @@ class KMeans(BaseEstimator):
         With ``keep_history="all"``: one per run, in the order they ran. None otherwise.
     """
 
+    _estimator_kind = "clusterer"
+
     def __init__(
         self,
         n_clusters: int = 8,
@@ -358,11 +360,7 @@ class KMeans(BaseEstimator):
         """Index of the nearest fitted centre for each sample; shape (N,)."""
         self._check_fitted("cluster_centers_")
         X = check_array(X, "X")
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1]} features but KMeans was fitted with "
-                f"{self.n_features_in_}; pass data with {self.n_features_in_} columns"
-            )
+        check_n_features(X, self.n_features_in_, "KMeans")
         return _assign(X, self.cluster_centers_, keep_labels=True)[4]
 
     def _check_init(self, n_clusters: int, n_features: int) -> np.ndarray | None:

@@ -36,22 +36,18 @@ estimation and model-based clustering. Journal of Classification 24, 155-181.
 
 from __future__ import annotations
 
-import math
 import numbers
 import warnings
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
-from scipy.special import gammaln, multigammaln
+from scipy.special import gammaln
 
-from .._validation import _as_float_array, check_array, check_choice, check_finite, check_int
+from .._validation import _as_float_array, check_array, check_finite, check_int
 from ..exceptions import DegenerateComponentWarning
+from ._covariance import CovarianceType, covariance_kind
 
-COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
-# Added to every n_k before dividing by it (as scikit-learn and the EM engine do), so an
-# empty component gets a finite weighted mean instead of 0/0.
-NK_EPS = 10 * np.finfo(np.float64).eps
 # Relative asymmetry tolerated in a scale matrix (rounding, e.g. from a file round trip).
 _SYMMETRY_RTOL = 1e-10
 
@@ -176,17 +172,12 @@ class NormalInverseWishart:
         NormalInverseWishart
         """
         n_components = check_int(n_components, "n_components", minimum=1)
-        covariance_type = check_choice(covariance_type, "covariance_type", COVARIANCE_TYPES)
+        kind = covariance_kind(covariance_type)
         X = check_array(X, "X", min_samples=2, min_samples_reason="a sample covariance")
         n_samples, n_features = X.shape
         variance = np.atleast_2d(np.cov(X, rowvar=False))
         shrink = float(n_components) ** (-2.0 / n_features)
-        if covariance_type in ("full", "tied"):
-            scale = variance if n_samples > n_features else np.diag(np.diag(variance))
-            scale = shrink * scale
-        else:
-            scalar = shrink * float(np.trace(variance)) / n_features
-            scale = np.full(n_features, scalar) if covariance_type == "diag" else scalar
+        scale = kind.default_prior_scale(variance, n_samples, shrink)
         spectrum = np.linalg.eigvalsh(scale) if np.ndim(scale) == 2 else np.atleast_1d(scale)
         if not (spectrum > 0).all():
             raise ValueError(
@@ -217,21 +208,19 @@ class NormalInverseWishart:
         ``spherical``. Raises ``ValueError`` naming ``covariance_prior`` when its shape
         belongs to another covariance type (with one feature every shape fits).
         """
-        covariance_type = check_choice(covariance_type, "covariance_type", COVARIANCE_TYPES)
+        kind = covariance_kind(covariance_type)
         D = self.n_features
         scale = self.covariance_prior
-        wanted = {"full": (D, D), "tied": (D, D), "diag": (D,), "spherical": ()}[covariance_type]
+        wanted = kind.component_shape(D)
         if scale.shape == wanted:
             return scale
         if D == 1:
             return scale.reshape(wanted)
-        text = {"full": "(D, D) matrix", "tied": "(D, D) matrix", "diag": "(D,) vector"}
         raise ValueError(
             f"covariance_prior has shape {scale.shape} but covariance_type="
-            f"{covariance_type!r} with D={D} needs a "
-            f"{text.get(covariance_type, 'positive scalar')} of shape {wanted}; "
+            f"{kind.name!r} with D={D} needs a {kind.scale_text} of shape {wanted}; "
             f"accepted: NormalInverseWishart.default(X, K, covariance_type="
-            f"{covariance_type!r}) or a prior built with that shape"
+            f"{kind.name!r}) or a prior built with that shape"
         )
 
     def check_data(self, n_features: int, name: str = "prior") -> None:
@@ -266,52 +255,46 @@ class NormalInverseWishart:
             of the weights is with respect to Lebesgue measure on the first ``K - 1``
             coordinates, as ``scipy.stats.dirichlet`` has it.
         """
-        scale = self.scale_for(covariance_type)
+        kind = covariance_kind(covariance_type)
+        scale = self.scale_for(kind)
         weights, means, covariances = _check_parameters(
-            weights, means, covariances, covariance_type, self.n_features
+            weights, means, covariances, kind, self.n_features
         )
-        K, D = means.shape
+        K = means.shape[0]
         alpha, kappa, nu = self.weight_concentration, self.mean_precision, self.degrees_of_freedom
         log_p = gammaln(K * alpha) - K * gammaln(alpha) + (alpha - 1) * np.log(weights).sum()
         diff = means - self.mean_prior
-        if covariance_type in ("full", "tied"):
-            stack = covariances if covariance_type == "full" else covariances[None]
-            try:
-                chol = np.linalg.cholesky(stack)
-            except np.linalg.LinAlgError:
-                raise ValueError(
-                    "covariances are not symmetric positive definite; accepted: SPD matrices"
-                ) from None
-            log_det = 2 * np.log(np.diagonal(chol, axis1=1, axis2=2)).sum(axis=1)
-            inverse = np.linalg.inv(stack)
-            _, log_det_scale = np.linalg.slogdet(scale)
-            log_iw = (
-                0.5 * nu * log_det_scale
-                - 0.5 * nu * D * math.log(2)
-                - multigammaln(nu / 2, D)
-                - 0.5 * (nu + D + 1) * log_det
-                - 0.5 * np.einsum("ij,kji->k", scale, inverse)
-            )
-            inverse = np.broadcast_to(inverse, (K, D, D))  # tied: one for every mean
-            maha = np.einsum("ki,kij,kj->k", diff, inverse, diff)
-            log_normal = (
-                0.5 * D * math.log(kappa / (2 * math.pi)) - 0.5 * log_det - 0.5 * kappa * maha
-            )
-            return float(log_p + log_iw.sum() + log_normal.sum())
-        variances = covariances if covariance_type == "diag" else covariances[:, None]
-        # diag: one IG and one normal per feature; spherical: one IG, a D-variate normal.
-        log_ig = (
-            0.5 * nu * np.log(scale / 2)
-            - gammaln(nu / 2)
-            - (nu / 2 + 1) * np.log(covariances)
-            - 0.5 * scale / covariances
+        log_covariances, log_means = kind.prior_log_density(diff, covariances, scale, kappa, nu)
+        return float(log_p + log_covariances.sum() + log_means.sum())
+
+    def log_density_gradient(
+        self, weights: Any, means: Any, covariances: Any, covariance_type: str
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Gradient of :meth:`log_density` in the weights, means and covariances.
+
+        Each entry is differentiated as if it were free (the weights off the simplex, both
+        triangles of a covariance matrix separately); a caller with constrained
+        coordinates applies the chain rule (as :mod:`em.mixture.information` does).
+
+        Returns
+        -------
+        grad_weights : ndarray of shape (K,)
+            ``(alpha0 - 1) / w_k``.
+        grad_means : ndarray of shape (K, D)
+        grad_covariances : ndarray, the shape of ``covariances``
+        """
+        kind = covariance_kind(covariance_type)
+        scale = self.scale_for(kind)
+        weights, means, covariances = _check_parameters(
+            weights, means, covariances, kind, self.n_features
         )
-        log_normal = (
-            0.5 * math.log(kappa / (2 * math.pi))
-            - 0.5 * np.log(variances)
-            - 0.5 * kappa * diff**2 / variances
-        )
-        return float(log_p + log_ig.sum() + log_normal.sum())
+        K, D = means.shape
+        kappa = self.mean_precision
+        diff = means - self.mean_prior
+        B = kind.posterior_scale(scale, 0.0, np.full(K, kappa), diff)
+        c = kind.mode_denominator(self.degrees_of_freedom, K, D)
+        grad_means, grad_covariances = kind.log_prior_gradient(diff, covariances, B, c, kappa)
+        return (self.weight_concentration - 1) / weights, grad_means, grad_covariances
 
     # ------------------------------------------------------------------ conjugate update
 
@@ -336,27 +319,16 @@ class NormalInverseWishart:
             ``nu0 + D n_k`` (``spherical``: ``D`` squared deviations per sample inform
             the one variance).
         """
-        scale = self.scale_for(covariance_type)
+        kind = covariance_kind(covariance_type)
+        scale = self.scale_for(kind)
         nk, xbar, scatter = stats
         D = xbar.shape[1]
         kappa = self.mean_precision + nk
         means = (self.mean_precision * self.mean_prior + nk[:, None] * xbar) / kappa[:, None]
         diff = xbar - self.mean_prior
         shrink = self.mean_precision * nk / kappa  # (K,)
-        if covariance_type == "full":
-            psi = scale + scatter + shrink[:, None, None] * diff[:, :, None] * diff[:, None, :]
-            nu = self.degrees_of_freedom + nk
-        elif covariance_type == "tied":
-            psi = scale + scatter + (shrink[:, None] * diff).T @ diff
-            nu = np.asarray(self.degrees_of_freedom + nk.sum())
-        elif covariance_type == "diag":
-            psi = scale + scatter + shrink[:, None] * diff**2
-            nu = self.degrees_of_freedom + nk
-        else:
-            psi = scale + scatter + shrink * (diff**2).sum(axis=1)
-            nu = self.degrees_of_freedom + D * nk
-        if covariance_type in ("full", "tied"):
-            psi = (psi + np.swapaxes(psi, -1, -2)) / 2
+        psi = kind.posterior_scale(scale, scatter, shrink, diff)
+        nu = kind.posterior_dof(self.degrees_of_freedom, nk, D)
         return NIWPosterior(self.weight_concentration + nk, kappa, means, nu, psi)
 
 
@@ -406,22 +378,15 @@ class NIWPosterior(NamedTuple):
     degrees_of_freedom: np.ndarray
     scale: np.ndarray
 
-    def mode(self, covariance_type: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def mode(
+        self, covariance_type: str | CovarianceType
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Joint mode of the weights, means and covariances (see :func:`map_m_step`)."""
-        alpha = self.weight_concentration
         K, D = self.means.shape
-        nu, psi = self.degrees_of_freedom, self.scale
-        # The exponent of det(Sigma) in the joint density of (mu, Sigma), plus the mode of
-        # the inverse-Wishart part: every normal mean adds 1/2 to it (``tied``: K of them).
-        if covariance_type == "full":
-            covariances = psi / (nu + D + 2)[:, None, None]
-        elif covariance_type == "tied":
-            covariances = psi / (nu + D + 1 + K)
-        elif covariance_type == "diag":
-            covariances = psi / (nu + 3)[:, None]
-        else:
-            covariances = psi / (nu + D + 2)
-        return _weights_mode(alpha), self.means.copy(), covariances
+        covariances = covariance_kind(covariance_type).mode(
+            self.scale, self.degrees_of_freedom, K, D
+        )
+        return _weights_mode(self.weight_concentration), self.means.copy(), covariances
 
 
 def map_m_step(
@@ -484,13 +449,13 @@ def map_m_step(
     """
     if not isinstance(prior, NormalInverseWishart):
         raise TypeError(f"prior must be a NormalInverseWishart; got {type(prior).__name__}")
-    covariance_type = check_choice(covariance_type, "covariance_type", COVARIANCE_TYPES)
-    stats = _check_statistics(nk, means, scatter, covariance_type, prior.n_features)
-    return prior.update(stats, covariance_type).mode(covariance_type)
+    kind = covariance_kind(covariance_type)
+    stats = _check_statistics(nk, means, scatter, kind, prior.n_features)
+    return prior.update(stats, kind).mode(kind)
 
 
 def _check_statistics(
-    nk: Any, means: Any, scatter: Any, covariance_type: str, n_features: int
+    nk: Any, means: Any, scatter: Any, kind: CovarianceType, n_features: int
 ) -> ComponentStatistics:
     """Validate ``(nk, means, scatter)`` and return them as :class:`ComponentStatistics`."""
     nk = _as_float_array(nk, "nk")
@@ -505,11 +470,11 @@ def _check_statistics(
         raise ValueError(f"means has shape {means.shape}; accepted: (n_components, D) = {(K, D)}")
     check_finite(means, "means")
     scatter = _as_float_array(scatter, "scatter")
-    shape = {"full": (K, D, D), "tied": (D, D), "diag": (K, D), "spherical": (K,)}
-    if scatter.shape != shape[covariance_type]:
+    shape = kind.shape(K, D)
+    if scatter.shape != shape:
         raise ValueError(
-            f"scatter has shape {scatter.shape}; accepted: {shape[covariance_type]} for "
-            f"covariance_type={covariance_type!r}"
+            f"scatter has shape {scatter.shape}; accepted: {shape} for "
+            f"covariance_type={kind.name!r}"
         )
     check_finite(scatter, "scatter")
     return ComponentStatistics(nk, means, scatter)
@@ -587,7 +552,7 @@ def _check_scale(value: Any, n_features: int) -> np.ndarray:
     return scale
 
 
-def _check_parameters(weights, means, covariances, covariance_type, n_features):
+def _check_parameters(weights, means, covariances, kind: CovarianceType, n_features):
     """Shapes and domains of the arguments of :meth:`NormalInverseWishart.log_density`."""
     weights = _as_float_array(weights, "weights")
     if weights.ndim != 1:
@@ -599,18 +564,18 @@ def _check_parameters(weights, means, covariances, covariance_type, n_features):
     if means.shape != (K, D):
         raise ValueError(f"means has shape {means.shape}; accepted: (n_components, D) = {(K, D)}")
     covariances = _as_float_array(covariances, "covariances")
-    shape = {"full": (K, D, D), "tied": (D, D), "diag": (K, D), "spherical": (K,)}[covariance_type]
+    shape = kind.shape(K, D)
     if covariances.shape != shape and covariances.size == int(np.prod(shape)) and D == 1:
         covariances = covariances.reshape(shape)
     if covariances.shape != shape:
         raise ValueError(
             f"covariances has shape {covariances.shape}; accepted: {shape} for "
-            f"covariance_type={covariance_type!r}"
+            f"covariance_type={kind.name!r}"
         )
     for name, arr in (("weights", weights), ("means", means), ("covariances", covariances)):
         check_finite(arr, name)
     if (weights <= 0).any() or abs(weights.sum() - 1) > 1e-8:
         raise ValueError("weights must be positive and sum to 1 (a point of the simplex)")
-    if covariance_type in ("diag", "spherical") and (covariances <= 0).any():
+    if kind.diagonal and (covariances <= 0).any():
         raise ValueError("covariances must be positive variances")
     return weights, means, covariances

@@ -16,16 +16,18 @@ from .._validation import (
     check_float,
     check_int,
     check_level,
+    check_n_features,
     check_random_state,
 )
 from ..exceptions import ConvergenceWarning
 from ..inference import InferenceTable
+from ._covariance import CovarianceType, covariance_kind
 from ._vb_bound import elbo
 from ._vb_inference import variational_table
 from ._vb_predictive import log_predictive
 from ._vb_stats import e_step, expected_precision, log_resp_chunks, statistics_from_resp
 from .gaussian import GaussianMixtureEM
-from .prior import COVARIANCE_TYPES, NIWPosterior, NormalInverseWishart
+from .prior import NIWPosterior, NormalInverseWishart
 
 VB_INITS = ("k-means++", "kmeans", "random", "random_from_data")
 # How far a row of resp_init may sum away from one.
@@ -148,6 +150,8 @@ class VariationalGaussianMixture(BaseEstimator):
     [0, 8]
     """
 
+    _estimator_kind = "density_estimator"
+
     def __init__(
         self,
         n_components: int = 1,
@@ -187,7 +191,7 @@ class VariationalGaussianMixture(BaseEstimator):
         self
         """
         n_components = check_int(self.n_components, "n_components", minimum=1)
-        covariance_type = check_choice(self.covariance_type, "covariance_type", COVARIANCE_TYPES)
+        kind = covariance_kind(self.covariance_type)
         tol = check_float(self.tol, "tol", minimum=0.0)
         max_iter = check_int(self.max_iter, "max_iter", minimum=0)
         n_init = check_int(self.n_init, "n_init", minimum=1)
@@ -195,15 +199,13 @@ class VariationalGaussianMixture(BaseEstimator):
         X = check_array(
             X, "X", min_samples=n_components, min_samples_reason=f"n_components={n_components}"
         )
-        prior = self._check_prior(X, n_components, covariance_type)
+        prior = self._check_prior(X, n_components, kind)
         rng = check_random_state(self.random_state)
         if self.resp_init is not None:
             starts = [_check_resp(self.resp_init, X.shape[0], n_components)]
         else:
-            starts = (
-                _em_start(X, n_components, covariance_type, self.init, rng) for _ in range(n_init)
-            )
-        runs = [self._run(X, prior, covariance_type, resp, max_iter, tol) for resp in starts]
+            starts = (_em_start(X, n_components, kind.name, self.init, rng) for _ in range(n_init))
+        runs = [self._run(X, prior, kind, resp, max_iter, tol) for resp in starts]
         best = max(runs, key=lambda run: run.lower_bound)  # first of equals
         if max_iter > 0 and not best.converged:
             warnings.warn(
@@ -212,11 +214,11 @@ class VariationalGaussianMixture(BaseEstimator):
                 ConvergenceWarning,
                 stacklevel=2,
             )
-        self._set_fitted(best, runs, prior, covariance_type, X.shape[1])
+        self._set_fitted(best, runs, prior, kind, X.shape[1])
         return self
 
     def _check_prior(
-        self, X: np.ndarray, n_components: int, covariance_type: str
+        self, X: np.ndarray, n_components: int, covariance_type: CovarianceType
     ) -> NormalInverseWishart:
         if self.prior is None:
             return NormalInverseWishart.default(X, n_components, covariance_type)
@@ -246,23 +248,18 @@ class VariationalGaussianMixture(BaseEstimator):
                 break
         return _Run(posterior, np.asarray(history, dtype=np.float64), bound, converged)
 
-    def _set_fitted(self, best, runs, prior, covariance_type, n_features) -> None:
+    def _set_fitted(self, best, runs, prior, kind, n_features) -> None:
         posterior = best.posterior
         alpha, kappa, means, nu, psi = posterior
-        _, prec_chol = expected_precision(posterior, covariance_type)
-        if covariance_type == "full":
-            covariances = psi / nu[:, None, None]
-        elif covariance_type == "diag":
-            covariances = psi / nu[:, None]
-        else:
-            covariances = psi / nu
+        _, prec_chol = expected_precision(posterior, kind)
+        covariances = kind.divide(psi, nu)
         self.posterior_ = posterior
         self.prior_ = prior
         self.weight_concentration_ = alpha
         self.weights_ = alpha / alpha.sum()
         self.mean_precision_ = kappa
         self.means_ = means
-        self.degrees_of_freedom_ = float(nu) if covariance_type == "tied" else nu
+        self.degrees_of_freedom_ = float(nu) if kind.shared else nu
         self.covariances_ = covariances
         self.precisions_cholesky_ = prec_chol
         self.elbo_history_ = best.history
@@ -277,11 +274,7 @@ class VariationalGaussianMixture(BaseEstimator):
     def _check_X(self, X: Any) -> np.ndarray:
         self._check_fitted("means_")
         X = check_array(X, "X", copy=False)
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1]} features but {type(self).__name__} was fitted with "
-                f"{self.n_features_in_}; pass data with {self.n_features_in_} columns"
-            )
+        check_n_features(X, self.n_features_in_, type(self).__name__)
         return X
 
     def predict_proba(self, X: Any) -> np.ndarray:

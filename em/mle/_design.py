@@ -37,6 +37,9 @@ def check_design(X: Any, y: Any, fit_intercept: bool, owner: str) -> tuple[np.nd
     y : ndarray of shape (n,), float64
     """
     X = check_array(X, "X")
+    if y is None:
+        # scikit-learn's wording, which its checks look for.
+        raise ValueError(f"{owner} requires y to be passed, but the target y is None")
     y = check_vector(y, "y", n=X.shape[0])
     n, p = X.shape
     n_params = p + int(fit_intercept)
@@ -44,7 +47,7 @@ def check_design(X: Any, y: Any, fit_intercept: bool, owner: str) -> tuple[np.nd
         raise ValueError(
             f"{owner}: X has {n} rows but the model has {n_params} parameters "
             f"({p} coefficients{' + intercept' if fit_intercept else ''}); at least "
-            f"{n_params + 1} rows are required"
+            f"{n_params + 1} rows are required (got n_samples={n})"
         )
     if fit_intercept:
         constant = np.flatnonzero(np.ptp(X, axis=0) == 0)

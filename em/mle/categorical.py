@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import numpy as np
@@ -192,8 +193,15 @@ def binomial_interval(
     return np.clip(center - half, 0, 1), np.clip(center + half, 0, 1)
 
 
+# Largest count (and total) kept exactly as an int64; beyond it numpy's cast would wrap.
+_COUNT_MAX = 2.0**63
+
+
 def _check_counts(counts: Any) -> np.ndarray:
+    """Counts as int64, shape (K,); anything a cast could not keep exactly is refused."""
     arr = np.asarray(counts)
+    if np.iscomplexobj(arr):
+        raise TypeError("counts must be real whole numbers; got complex values")
     if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
         raise TypeError(f"counts must be numeric; got an array of dtype {arr.dtype}")
     arr = arr.astype(float)
@@ -209,6 +217,13 @@ def _check_counts(counts: Any) -> np.ndarray:
         raise ValueError("counts must be whole numbers (numbers of observations)")
     if arr.sum() == 0:
         raise ValueError("counts sum to zero; at least one observation is required")
+    if arr.max() >= _COUNT_MAX or arr.sum() >= _COUNT_MAX:
+        # int64 would wrap (negative probabilities, a negative n_samples_).
+        raise ValueError(
+            "counts must fit a 64-bit integer, each and their total below 2**63 "
+            f"(about 9.2e18); got a largest count of {arr.max():.6g} and a total of "
+            f"{arr.sum():.6g}"
+        )
     return arr.astype(np.int64)
 
 
@@ -226,7 +241,9 @@ def _count(X: Any, categories: np.ndarray | None) -> tuple[np.ndarray, np.ndarra
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"X must be a non-empty 1-D array of observed values; got {arr.shape}")
     if np.issubdtype(arr.dtype, np.number):
-        check_finite(arr.astype(float), "X")
+        check_finite(arr.astype(float) if not np.iscomplexobj(arr) else np.abs(arr), "X")
+    if arr.dtype == object:
+        _check_object_values(arr)
     values, counts = np.unique(arr, return_counts=True)
     if categories is None:
         return values, counts.astype(np.int64)
@@ -240,3 +257,23 @@ def _count(X: Any, categories: np.ndarray | None) -> tuple[np.ndarray, np.ndarra
     for value, count in zip(values, counts, strict=True):
         full[np.flatnonzero(categories == value)[0]] = count
     return categories, full
+
+
+def _check_object_values(arr: np.ndarray) -> None:
+    """An object array of observed values: no missing value, one comparable kind.
+
+    Counting sorts the values, so ``None`` or a mix such as strings and numbers would end
+    in numpy's bare ``TypeError``; say what is wrong instead.
+    """
+    for i, value in enumerate(arr):
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            raise ValueError(
+                f"X has a missing value ({value!r}) at index {i}; every observation must "
+                "be a value (drop the missing ones first)"
+            )
+    kinds = {"number" if isinstance(v, numbers.Number) else type(v).__name__ for v in arr}
+    if len(kinds) > 1:
+        raise TypeError(
+            f"X mixes values of kinds {', '.join(sorted(kinds))}, which cannot be ordered "
+            "and counted together; pass values of one kind (e.g. all strings)"
+        )

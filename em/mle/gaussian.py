@@ -12,6 +12,7 @@ from .._base import BaseEstimator
 from .._resampling import BootstrapData, require_X
 from .._validation import check_array, check_level
 from ..inference import InferenceTable, interval_table
+from ._conditioning import warn_perfect_fit
 
 
 class GaussianMLE(BaseEstimator):
@@ -36,7 +37,9 @@ class GaussianMLE(BaseEstimator):
         Inverse-Fisher standard errors of the MLE, ``sqrt((S_ij^2 + S_ii S_jj) / n)``
         (``S_jj sqrt(2 / n)`` on the diagonal).
     log_likelihood_ : float
-        At the MLE, ``-n/2 (D log(2 pi) + log det S + D)``.
+        At the MLE, ``-n/2 (D log(2 pi) + log det S + D)``; ``inf`` when ``S`` is singular
+        (constant or collinear features), where the likelihood is unbounded (with a
+        :class:`~em.PerfectFitWarning`).
     n_samples_, n_features_in_ : int
     inference_ : InferenceTable
         At level 0.95; see :meth:`inference`.
@@ -91,6 +94,11 @@ class GaussianMLE(BaseEstimator):
         self.log_likelihood_ = (
             float(-n / 2 * (d * np.log(2 * np.pi) + log_det + d)) if sign > 0 else float(np.inf)
         )
+        if sign <= 0:
+            warn_perfect_fit(
+                "GaussianMLE",
+                "the sample covariance is singular (constant or collinear features, or n <= D)",
+            )
         self.n_samples_ = n
         self.n_features_in_ = d
         self.inference_ = self.inference()

@@ -23,10 +23,12 @@ from .._validation import (
     check_float,
     check_int,
     check_level,
+    check_n_features,
     check_random_state,
     check_vector,
 )
 from ..inference import InferenceTable, interval_table
+from ._conditioning import warn_if_ill_conditioned, warn_perfect_fit
 from ._design import check_design
 from ._gradient import DESCENT_METHODS, Standardizer, descend
 
@@ -49,7 +51,9 @@ class LinearRegressionMLE(BaseEstimator):
           condition number ~1e9 it agrees with the exact solution to about 14 digits.
         - ``normal_equations``: the textbook ``(A^T A) beta = A^T y`` on the raw design
           ``A = [1, X]``, kept for teaching: forming ``A^T A`` squares the condition
-          number, and on the same design about half of the digits are lost.
+          number, and on the same design about half of the digits are lost. A
+          :class:`~em.PrecisionLossWarning` says so when the condition number of ``A^T A``
+          exceeds 1e8 (more than half of float64's ~16 digits lost), naming ``qr``.
         - ``closed_form``: the simple-regression formula ``slope = cov(x, y) / var(x)``,
           ``intercept = mean(y) - slope mean(x)``; one feature only.
         - ``gradient_descent`` (full batch), ``sgd`` (one sample per step), ``minibatch``
@@ -88,7 +92,8 @@ class LinearRegressionMLE(BaseEstimator):
         MLE of the noise standard deviation, ``sqrt(RSS / n)`` (divides by ``n``).
     log_likelihood_ : float
         Gaussian log-likelihood at the MLE, ``-n/2 (log(2 pi sigma_^2) + 1)``; ``inf``
-        for a perfect fit (``sigma_ = 0``), where the likelihood is unbounded.
+        for a perfect fit (``sigma_ = 0``), where the likelihood is unbounded (with a
+        :class:`~em.PerfectFitWarning`).
     coef_stderr_ : ndarray of shape (p,)
     intercept_stderr_ : float
         Standard errors from ``s^2 (A^T A)^{-1}`` with ``s^2 = RSS / (n - q)`` (``q``
@@ -128,6 +133,8 @@ class LinearRegressionMLE(BaseEstimator):
     >>> round(reg.intercept_, 6), np.round(reg.coef_, 6).tolist()
     (1.0, [2.0])
     """
+
+    _estimator_kind = "regressor"
 
     def __init__(
         self,
@@ -193,6 +200,8 @@ class LinearRegressionMLE(BaseEstimator):
         self.log_likelihood_ = (
             float(-n / 2 * (np.log(2 * np.pi * rss / n) + 1)) if rss > 0 else float(np.inf)
         )
+        if rss == 0:
+            warn_perfect_fit(type(self).__name__, "the residuals are all zero (sigma_ = 0)")
         self._rss = rss
         self._set_stderr(X, rss / self.df_resid_)
         self.inference_ = self.inference()
@@ -214,7 +223,9 @@ class LinearRegressionMLE(BaseEstimator):
     def _normal_equations(self, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
         # Deliberately the textbook form on the raw design, to show what it costs.
         A = np.column_stack([np.ones(len(X)), X]) if self.fit_intercept else X
-        beta = np.linalg.solve(A.T @ A, A.T @ y)
+        gram = A.T @ A
+        warn_if_ill_conditioned(gram, type(self).__name__)
+        beta = np.linalg.solve(gram, A.T @ y)
         return _split(beta, self.fit_intercept)
 
     def _qr(self, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
@@ -384,11 +395,7 @@ class LinearRegressionMLE(BaseEstimator):
 
     def _check_X(self, X: Any) -> np.ndarray:
         X = check_array(X, "X")
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1]} features but {type(self).__name__} was fitted with "
-                f"{self.n_features_in_}"
-            )
+        check_n_features(X, self.n_features_in_, type(self).__name__)
         return X
 
     # -------------------------------------------------- bootstrap hook (em._resampling)

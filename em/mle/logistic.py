@@ -25,6 +25,7 @@ from .._validation import (
     check_float,
     check_int,
     check_level,
+    check_n_features,
     check_random_state,
     check_vector,
 )
@@ -90,6 +91,9 @@ class LogisticRegressionMLE(BaseEstimator):
     inference_ : InferenceTable
         ``intercept`` (when fitted) and ``coef`` (p,), Wald intervals at level 0.95.
     n_features_in_ : int
+    classes_ : ndarray of shape (2,)
+        The two labels, ``[0, 1]`` unless ``y`` had two others; ``predict`` returns them
+        and ``predict_proba``'s columns follow them (scikit-learn's convention).
 
     Examples
     --------
@@ -101,6 +105,9 @@ class LogisticRegressionMLE(BaseEstimator):
     >>> clf.predict(np.array([0.0, 7.0])).tolist()
     [0, 1]
     """
+
+    _estimator_kind = "classifier"
+    _binary_only = True
 
     def __init__(
         self,
@@ -124,7 +131,8 @@ class LogisticRegressionMLE(BaseEstimator):
         ----------
         X : array-like of shape (n, p) or (n,)
         y : array-like of shape (n,)
-            Labels 0 and 1 (booleans are accepted).
+            Labels 0 and 1 (booleans are accepted), or any two numbers: the larger plays
+            the part of 1 (``classes_`` keeps them).
 
         Returns
         -------
@@ -145,13 +153,10 @@ class LogisticRegressionMLE(BaseEstimator):
             else check_int(self.max_iter, "max_iter", minimum=1)
         )
         owner = type(self).__name__
+        if y is not None:
+            # The labels first: a multiclass y is the first thing to say, before the design.
+            self.classes_, y = _binary_labels(check_vector(y, "y"))
         X, y = check_design(X, y, self.fit_intercept, owner)
-        labels = np.unique(y)
-        if not np.isin(labels, (0.0, 1.0)).all():
-            raise ValueError(
-                f"y must contain only the labels 0 and 1; got {labels[:10].tolist()}"
-                f"{' ...' if labels.size > 10 else ''}"
-            )
 
         scaler = Standardizer.fit(X, self.fit_intercept)
         Z = scaler.transform(X)
@@ -277,11 +282,7 @@ class LogisticRegressionMLE(BaseEstimator):
         """Log-odds ``intercept_ + X coef_``; shape (n,)."""
         self._check_fitted("coef_")
         X = check_array(X, "X")
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1]} features but {type(self).__name__} was fitted with "
-                f"{self.n_features_in_}"
-            )
+        check_n_features(X, self.n_features_in_, type(self).__name__)
         return X @ self.coef_ + self.intercept_
 
     def predict_proba(self, X: Any) -> np.ndarray:
@@ -290,8 +291,10 @@ class LogisticRegressionMLE(BaseEstimator):
         return np.column_stack([special.expit(-eta), special.expit(eta)])
 
     def predict(self, X: Any) -> np.ndarray:
-        """Label 1 where ``P(y=1 | x) > 1/2``, else 0; shape (n,), int."""
-        return (self.decision_function(X) > 0).astype(int)
+        """``classes_[1]`` (label 1) where ``P(y=1 | x) > 1/2``, else ``classes_[0]``;
+        shape (n,)."""
+        positive = self.decision_function(X) > 0  # first: it raises NotFittedError
+        return self.classes_[positive.astype(int)]
 
     def score(self, X: Any, y: Any) -> float:
         """Accuracy of :meth:`predict` on ``(X, y)``."""
@@ -411,3 +414,29 @@ def _newton(
         if separated.any() and np.all(s[separated] * (A[separated] @ beta) >= _SEPARATED_MARGIN):
             return beta, iteration, False
     return beta, max_iter, False
+
+
+def _binary_labels(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The two classes of ``y`` (n,) and ``y`` as 0/1 floats; a ValueError otherwise."""
+    labels = np.unique(y)
+    if np.isin(labels, (0.0, 1.0)).all():
+        classes = np.array([0, 1])
+    elif labels.size == 2:
+        # Two other labels (e.g. 1 and 2, as scikit-learn's tools may pass): the larger
+        # is the "1" of the model; predict returns the labels given.
+        classes = labels
+        y = (y == labels[1]).astype(np.float64)
+    else:
+        # The first words are scikit-learn's, which its tools and checks look for.
+        what = (
+            "Unknown label type: y looks continuous (it has non-whole values)"
+            if (labels != np.round(labels)).any()
+            else f"Only binary classification is supported: y has {labels.size} classes"
+        )
+        raise ValueError(
+            f"{what}; y must contain only the labels 0 and 1 (or any two numbers); got "
+            f"the distinct values {labels[:10].tolist()}"
+            f"{' ...' if labels.size > 10 else ''}"
+        )
+
+    return classes, y

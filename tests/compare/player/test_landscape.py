@@ -9,7 +9,9 @@ import pytest
 from compare.player import write_landscape
 from compare.player.landscape import (
     CLASSES,
+    Restarts,
     classify_optima,
+    find_restarts,
     restart_histories,
     slice_log_likelihood,
 )
@@ -89,3 +91,40 @@ def test_landscape_arguments_are_checked(tmp_path, lecture_1d):
         write_landscape(tmp_path, X, starts=np.zeros((2, 3, 1)))
     with pytest.raises(ValueError, match="n_starts is 0"):
         write_landscape(tmp_path, X, n_starts=0)
+
+
+def test_random_starts_are_the_estimators_own_histories(lecture_1d):
+    from em import GaussianMixtureEM
+
+    X, _, _ = lecture_1d
+    fit = GaussianMixtureEM(
+        2, init="random_from_data", n_init=5, random_state=7, keep_history="all"
+    ).fit(X)
+    histories = restart_histories(X, n_starts=5, seed=7)
+    assert len(histories) == 5
+    for ours, theirs in zip(histories, fit.histories_, strict=True):
+        np.testing.assert_array_equal(ours.means, theirs.means)
+        np.testing.assert_array_equal(ours.log_likelihood, theirs.log_likelihood)
+
+
+def test_restarts_survive_json_and_draw_without_refitting(lecture_2d, tmp_path, monkeypatch):
+    import json
+
+    import compare.player.landscape as landscape
+
+    X, _, _ = lecture_2d
+    restarts = find_restarts(X, n_starts=6, seed=1)
+    assert len(restarts.paths) == 6 and restarts.best["means"].shape == (2, 2)
+    back = Restarts.from_dict(json.loads(json.dumps(restarts.to_dict())))
+    for a, b in zip(restarts.paths, back.paths, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5)  # drawn only: 6 significant digits
+    np.testing.assert_array_equal(back.final_log_likelihood, restarts.final_log_likelihood)
+
+    def no_fitting(*args, **kwargs):
+        raise AssertionError("write_landscape refitted given restarts")
+
+    monkeypatch.setattr(landscape, "restart_histories", no_fitting)
+    result = write_landscape(tmp_path, X, restarts=back)
+    assert result.labels == restarts.labels and result.counts == restarts.counts
+    with pytest.raises(TypeError, match="restarts is a dict"):
+        write_landscape(tmp_path, X, restarts=restarts.to_dict())

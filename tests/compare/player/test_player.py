@@ -84,7 +84,7 @@ def test_without_javascript_the_final_frame_shows(written):
 
 def test_frames_data_and_gif_have_one_entry_per_step(written):
     out, _, histories, result = written
-    longest = max(h.n_iter for h in histories.values())
+    longest = max(h.n_steps - 1 for h in histories.values())
     assert result.n_frames == longest + 1
     with Image.open(result.files["gif"]) as gif:
         assert gif.n_frames == longest + 1
@@ -93,7 +93,7 @@ def test_frames_data_and_gif_have_one_entry_per_step(written):
     assert data["frames"] == longest + 1
     for track, (name, history) in zip(data["tracks"], histories.items(), strict=True):
         assert track["name"] == name
-        assert len(track["mu"]) == len(track["w"]) == history.n_iter + 1
+        assert len(track["mu"]) == len(track["w"]) == history.n_steps
         np.testing.assert_allclose(track["mu"], history.means, rtol=1e-5)
     assert (out / data["background"]).is_file()
 
