@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
+from .conjugate import conjugate_model, describe, pilot_prior
 from .generate import mixture_sample, normal, standard_normal
+from .settings import DEFAULT_MIXTURE_PRIOR
 
 __all__ = [
     "CASES",
@@ -28,6 +30,7 @@ __all__ = [
     "POSTERIOR_COVARIANCE",
     "Case",
     "Dataset",
+    "PriorOption",
     "get_case",
     "real_mixture_case",
 ]
@@ -63,6 +66,22 @@ class Dataset:
     def x1d(self) -> np.ndarray:
         """The single feature of 1-D mixture data, shape (n,)."""
         return self.X[:, 0]
+
+
+@dataclass(frozen=True)
+class PriorOption:
+    """One prior family a mixture case can be sampled with (see :meth:`Case.with_prior`).
+
+    Attributes
+    ----------
+    make_model : callable ``(Dataset) -> pymc.Model``
+    prior_note : str
+    model_group : str
+    """
+
+    make_model: Callable[[Dataset], Any]
+    prior_note: str
+    model_group: str
 
 
 @dataclass(frozen=True)
@@ -103,6 +122,16 @@ class Case:
         The distribution the data were drawn from (``weights``, ``means``, ``covariances``)
         when it cannot serve as ``truth`` because the fit has another number of components:
         the figures draw it, no parameter is compared with it.
+    prior : str
+        Mixtures: the prior family in use, one of :data:`compare.settings.MIXTURE_PRIORS`
+        (``""`` for the other kinds, which have one prior).
+    conjugate_prior : callable ``() -> em.NormalInverseWishart``, or None
+        Mixtures: the conjugate prior's hyperparameters (:mod:`compare.conjugate`), the
+        same whichever family samples, so MAP-EM and variational Bayes can use them.
+    covariance_type : str
+        Mixtures: the covariance model of both sides (``"full"`` or ``"diag"``).
+    alternatives : mapping of str to PriorOption
+        The other prior families this case can be sampled with.
     real_data : bool
         The data are real measurements (a shipped data set or the user's file): no truth,
         and the page cites where the data came from and checks the model against them.
@@ -122,6 +151,45 @@ class Case:
     model_group: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
     generating: Mapping[str, np.ndarray] | None = None
+    prior: str = ""
+    conjugate_prior: Callable[[], Any] | None = None
+    covariance_type: str = "full"
+    alternatives: Mapping[str, PriorOption] = field(default_factory=dict)
+
+    def with_prior(self, prior: str | None) -> Case:
+        """This case sampled with the prior family ``prior`` (``None``: as it is).
+
+        Raises
+        ------
+        ValueError
+            Naming ``prior`` when the case has no such family.
+        """
+        if prior is None or prior == self.prior:
+            return self
+        if prior not in self.alternatives:
+            have = ", ".join([self.prior, *self.alternatives]) if self.prior else "none"
+            raise ValueError(
+                f"prior must be one of the prior families of case {self.name!r} ({have}); "
+                f"got {prior!r}"
+            )
+        option = self.alternatives[prior]
+        others = {k: v for k, v in self.alternatives.items() if k != prior}
+        mine = PriorOption(self.make_model, self.prior_note, self.model_group)
+        return replace(
+            self,
+            prior=prior,
+            make_model=option.make_model,
+            prior_note=option.prior_note,
+            model_group=option.model_group,
+            alternatives=others | {self.prior: mine},
+        )
+
+    def prior_text(self) -> str:
+        """The prior in words, with the conjugate hyperparameters' numbers where they apply."""
+        if self.prior == "conjugate" and self.conjugate_prior is not None:
+            return describe(self.conjugate_prior(), self.covariance_type)
+        return self.prior_note
+
     real_data: bool = False
 
     def model_key(self, data: Dataset) -> tuple:
@@ -202,6 +270,42 @@ def _normal_mixture_model(n_components, mu_loc, mu_scale, sigma_scale):
     return make
 
 
+_CONJUGATE_NOTE = (
+    "conjugate Normal-inverse-Wishart prior with mclust's default hyperparameters "
+    "(em.NormalInverseWishart.default) of the seed-0 data"
+)
+
+
+def _mixture_case(*, covariance_type: str = "full", **fields) -> Case:
+    """A mixture case sampled with the conjugate prior by default, the weak one on request.
+
+    ``fields`` are :class:`Case`'s, with ``make_model``, ``prior_note`` and ``model_group``
+    those of the weak priors; they become the ``"weak"`` alternative.
+    """
+    weak = PriorOption(
+        fields.pop("make_model"), fields.pop("prior_note"), fields.pop("model_group")
+    )
+    prior = pilot_prior(fields["generate"], fields["n_components"], covariance_type)
+    K = fields["n_components"]
+
+    def make_conjugate(data: Dataset):
+        return conjugate_model(data, K, covariance_type, prior())
+
+    conjugate = PriorOption(make_conjugate, _CONJUGATE_NOTE, f"{fields['name']}-conjugate")
+    options = {"conjugate": conjugate, "weak": weak}
+    default = options.pop(DEFAULT_MIXTURE_PRIOR)
+    return Case(
+        **fields,
+        make_model=default.make_model,
+        prior_note=default.prior_note,
+        model_group=default.model_group,
+        prior=DEFAULT_MIXTURE_PRIOR,
+        conjugate_prior=prior,
+        covariance_type=covariance_type,
+        alternatives=options,
+    )
+
+
 def _lecture_start_1d(means, sds, weights) -> dict[str, np.ndarray]:
     return {
         "weights": np.asarray(weights, float),
@@ -218,7 +322,7 @@ _ONE_D_PRIOR = (
 def _lecture_1d() -> Case:
     counts = (100, 100)
     truth = _mixture_truth(counts, [0.0, 10.0], [3.0, 1.0])
-    return Case(
+    return _mixture_case(
         name="lecture-1d",
         description="Blue 100 x N(0, 3^2) and red 100 x N(10, 1), K=2 (the lecture's l12em1 data).",
         kind="mixture",
@@ -240,7 +344,7 @@ def _lecture_1d_close() -> Case:
     counts = (100, 100)
     truth = _mixture_truth(counts, [1.0, 3.0], [1.0, 1.0])
     start = _lecture_start_1d([3.0, 5.0], [1.0, 1.0], [0.5, 0.5])
-    return Case(
+    return _mixture_case(
         name="lecture-1d-close",
         description="N(1, 1) and N(3, 1), 100 each, K=2; EM starts at means 3 and 5, sds 1.",
         kind="mixture",
@@ -264,7 +368,7 @@ def _lecture_1d_close() -> Case:
 def _three_1d() -> Case:
     counts = (90, 120, 90)
     truth = _mixture_truth(counts, [-4.0, 0.0, 5.0], [1.0, 0.8, 1.5])
-    return Case(
+    return _mixture_case(
         name="three-1d",
         description="Three univariate Gaussians (the EM derivation's case): N(-4, 1), N(0, 0.8^2), "
         "N(5, 1.5^2) with 90/120/90 points, K=3.",
@@ -291,7 +395,7 @@ def _worked_example() -> Case:
         # clusters the lecture sees in these points.
         return Dataset(X=WORKED_POINTS[:, None].copy(), labels=np.array([0, 0, 0, 1, 1]))
 
-    return Case(
+    return _mixture_case(
         name="worked-example",
         description="The five points [0.9, 0.7, 1.2, 2.4, 1.8]; EM from means 1 and 2, "
         "variances 2 and 2, equal weights (the lecture's one-epoch example).",
@@ -339,7 +443,7 @@ def _mv_normal_mixture_model(n_components, mu_loc, covariance):
 
 def _lecture_2d() -> Case:
     overall = np.diag([12.0**2, 10.0**2])
-    return Case(
+    return _mixture_case(
         name="lecture-2d",
         description="Blue 100 x N([50, 50], 10^2 I) and red 50 x N([70, 60], 5^2 I), K=2.",
         kind="mixture",
@@ -365,7 +469,7 @@ def _lecture_2d_k3() -> Case:
     # Diagonal covariances on both sides: a full-covariance K=3 posterior is no better
     # identified, and its sampler wanders for 35-50 s where the diagonal one takes ~2 s,
     # which would push a warm `make report` far past its 90 s.
-    return Case(
+    return _mixture_case(
         name="lecture-2d-k3",
         description="The lecture-2d data (two clusters) fitted with the wrong K=3; diagonal "
         "covariances on both sides.",
@@ -378,6 +482,7 @@ def _lecture_2d_k3() -> Case:
         generate=_mixture_generator(_LECTURE_2D_COUNTS, _LECTURE_2D_TRUTH),
         make_estimator=_gmm(3, covariance_type="diag"),
         make_model=_mv_normal_mixture_model(3, [[45.0, 55.0], [60.0, 55.0], [75.0, 55.0]], "diag"),
+        covariance_type="diag",
         prior_note="w ~ Dirichlet(1, 1, 1); mu ~ Normal([[45, 55], [60, 55], [75, 55]], 20), "
         "ordered by the first coordinate; diagonal Sigma_k with sd ~ HalfNormal(20) per "
         "coordinate",

@@ -13,7 +13,17 @@ import time
 
 from .cases import CASES, DEFAULT_CASES
 from .fit_command import add_fit_parser, fit_main
-from .settings import CHAINS, DEFAULT_SAMPLER, DRAWS, LEVELS, QUICK, SAMPLERS, TUNE
+from .settings import (
+    CHAINS,
+    DEFAULT_MIXTURE_PRIOR,
+    DEFAULT_SAMPLER,
+    DRAWS,
+    LEVELS,
+    MIXTURE_PRIORS,
+    QUICK,
+    SAMPLERS,
+    TUNE,
+)
 from .studies import QUESTIONS, STUDIES
 
 __all__ = ["main"]
@@ -66,6 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("numpy", "marsaglia"),
         default="numpy",
         help="how standard normals are drawn for the data (default: numpy)",
+    )
+    run.add_argument(
+        "--prior",
+        choices=MIXTURE_PRIORS,
+        default=None,
+        help=f"prior family of the mixture cases (default: {DEFAULT_MIXTURE_PRIOR}, shared by "
+        "NUTS, MAP-EM and variational Bayes); the other cases keep their one prior",
     )
     run.add_argument(
         "--quick",
@@ -220,6 +237,7 @@ def _run(names: list[str], args) -> int:
                 sampler=args.sampler,
                 quick=args.quick,
                 method=args.method,
+                prior=args.prior if getattr(CASES.get(name), "prior", "") else None,
             )
         except Exception as exc:
             # One broken case must not cost the others their report; the exit code says so.

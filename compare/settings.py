@@ -13,6 +13,7 @@ from __future__ import annotations
 
 __all__ = [
     "CHAINS",
+    "DEFAULT_MIXTURE_PRIOR",
     "DEFAULT_SAMPLER",
     "DRAWS",
     "EM_LEVEL",
@@ -21,7 +22,10 @@ __all__ = [
     "HDI_BAND_QUANTILES",
     "HDI_PCT",
     "HDI_PROB",
+    "LADDER_ADVI",
+    "LADDER_PASS",
     "LEVELS",
+    "MIXTURE_PRIORS",
     "QUICK",
     "RECOMPILING_SAMPLERS",
     "SAMPLERS",
@@ -40,6 +44,22 @@ RECOMPILING_SAMPLERS = ("pymc",)
 DRAWS, TUNE, CHAINS = 1000, 1000, 4
 # --quick: enough draws for R-hat and ESS to mean something, few enough to be fast.
 QUICK = {"draws": 500, "tune": 500, "chains": 2}
+
+# Prior families of the mixture cases (``models.PRIORS``); the first is the default. The
+# conjugate one is shared by NUTS, MAP-EM and variational Bayes (see compare.conjugate).
+MIXTURE_PRIORS = ("conjugate", "weak")
+DEFAULT_MIXTURE_PRIOR = MIXTURE_PRIORS[0]
+
+# The inference ladder (compare.sections.ladder). ADVI: optimisation steps, the step size
+# of its adaptive optimiser and the draws from the fit; chosen so that both ADVI fits of a
+# case take a few seconds and still converge on the lecture's cases (measured: with the
+# default step size 1e-3, even 10,000 steps leave the 1-D means' sd 10x too wide).
+# Full-rank ADVI needs more steps than mean-field to settle (3,000 left lecture-1d's first
+# mean 1.8 NUTS sds off; 10,000 brings it within 0.2).
+LADDER_ADVI = {"n_advi": 3000, "n_fullrank": 10000, "learning_rate": 0.01, "draws": 1000}
+# Stan's stat_comp_benchmarks rule for approximate algorithms: a method passes on a
+# parameter when |its mean - the NUTS mean| < LADDER_PASS NUTS posterior sds.
+LADDER_PASS = 0.25
 
 # Interval levels: EM's confidence intervals and the posterior's highest-density intervals.
 # They differ on purpose (95 % is the frequentist habit, 94 % ArviZ's default, which keeps

@@ -15,7 +15,7 @@ import numpy as np
 import pymc as pm
 import xarray as xr
 
-from ._validation import check_choice, check_int, resolve_seed
+from ._validation import check_choice, check_int, check_positive, resolve_seed
 
 __all__ = ["ADVI_METHODS", "advi", "map_estimate"]
 
@@ -64,6 +64,7 @@ def advi(
     method: str = "advi",
     n: int = 20_000,
     draws: int = 1000,
+    learning_rate: float | None = None,
     random_seed=None,
 ) -> xr.DataTree:
     """Variational inference (ADVI), then draws from the fitted approximation.
@@ -79,6 +80,10 @@ def advi(
         Optimisation steps.
     draws : int, default 1000
         Draws from the approximation (one chain).
+    learning_rate : float, optional
+        Step size of PyMC's default optimiser (``adagrad_window``); default PyMC's, 1e-3.
+        A larger step (1e-2) reaches the optimum of a small mixture in a few thousand
+        steps where the default needs tens of thousands.
     random_seed : int, numpy.random.Generator or None
         The same int gives the same fit and the same draws.
 
@@ -97,12 +102,17 @@ def advi(
     n = check_int(n, "n", minimum=1)
     draws = check_int(draws, "draws", minimum=1)
     seed = resolve_seed(random_seed)
+    options = {}
+    if learning_rate is not None:
+        learning_rate = check_positive(learning_rate, "learning_rate")
+        options["obj_optimizer"] = pm.adagrad_window(learning_rate=float(learning_rate))
     start = time.perf_counter()
-    approx = pm.fit(n=n, method=method, model=model, random_seed=seed, progressbar=False)
+    approx = pm.fit(n=n, method=method, model=model, random_seed=seed, progressbar=False, **options)
     idata = approx.sample(draws, random_seed=seed)
     attrs = {
         "method": method,
         "n": n,
+        "learning_rate": 1e-3 if learning_rate is None else float(learning_rate),
         "random_seed": seed,
         "final_loss": float(approx.hist[-1]),
         "wall_time": time.perf_counter() - start,

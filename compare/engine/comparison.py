@@ -146,6 +146,7 @@ def run(
     sampler: str = DEFAULT_SAMPLER,
     quick: bool = False,
     method: str = "numpy",
+    prior: str | None = None,
 ) -> ComparisonResult:
     """Fit one case by EM/MLE and by PyMC and compare the two.
 
@@ -163,12 +164,16 @@ def run(
     quick : bool, default False
     method : {"numpy", "marsaglia"}
         How the data's standard normals are drawn (:mod:`compare.generate`).
+    prior : str, optional
+        Mixtures: the prior family of the posterior, one of
+        :data:`compare.settings.MIXTURE_PRIORS`; default the case's own
+        (:data:`~compare.settings.DEFAULT_MIXTURE_PRIOR`). See :meth:`Case.with_prior`.
 
     Returns
     -------
     ComparisonResult
     """
-    case = get_case(case)
+    case = get_case(case).with_prior(prior)
     for name, value in (("draws", draws), ("tune", tune), ("chains", chains)):
         if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
             raise ValueError(f"{name} must be a positive integer; got {value!r}")
@@ -191,6 +196,7 @@ def run(
         sampler=sampler,
         quick=bool(quick),
         method=method,
+        prior=case.prior,
         seeds=seeds,
     )
     start = time.perf_counter()

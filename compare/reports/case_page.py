@@ -182,7 +182,7 @@ def _case_html(result, doc, captions, summary_header, summary_rows, sections) ->
         "{quick}. Prior: {prior}.</p>".format(
             **{k: html.escape(str(v)) for k, v in s.items() if k != "quick"},
             quick=" (quick)" if s["quick"] else "",
-            prior=html.escape(case.prior_note),
+            prior=html.escape(case.prior_text()),
         )
     )
     if result.notes:

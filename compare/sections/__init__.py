@@ -64,6 +64,7 @@ SECTIONS: dict[str, str] = {
     "worked_example": ".worked_example:SECTION",
     "player": ".player:SECTION",
     "landscape": ".landscape:SECTION",
+    "ladder": ".ladder:LADDER",
 }
 
 

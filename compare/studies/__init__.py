@@ -31,6 +31,7 @@ STUDIES = {
     "init-sensitivity": "init_sensitivity",
     "choose-k": "choose_k",
     "step-order": "step_order",
+    "ladder": "ladder",
 }
 
 
@@ -57,6 +58,10 @@ QUESTIONS = {
     "step-order": (
         "Does EM need its E-step first, as the lecture says, and how do soft EM, hard EM and "
         "k-means differ when started from the same point?"
+    ),
+    "ladder": (
+        "How far are MLE, MAP-EM, variational Bayes and ADVI from NUTS on one mixture "
+        "posterior, as the sample grows and as the components overlap?"
     ),
 }
 
