@@ -58,7 +58,9 @@ class Section:
 
 # name -> "module:attribute" of its Section, in page order. Imported on first use, so a
 # case that needs no section pays nothing for it.
-SECTIONS: dict[str, str] = {}
+SECTIONS: dict[str, str] = {
+    "relabel": ".relabel:SECTION",
+}
 
 
 def _load(name: str) -> Section:
