@@ -57,7 +57,7 @@ def test_pivot_never_permutes_sorted_draws_in_1d():
         "sigma": rng.uniform(0.5, 2, (50, 3)),
         "weights": np.full((50, 3), 1 / 3),
     }
-    perms = section._relabel("pivot", draws, None, np.array([-1.0, 0.0, 1.0]), None, None)
+    perms = section._relabel("pivot", draws, np.array([-1.0, 0.0, 1.0]), None, None)
     assert section._rate(perms) == 0.0
 
 
@@ -69,3 +69,22 @@ def test_section_renders(lecture_1d, tmp_path):
     for method in section.METHODS:
         assert f"<td class='l'>{method}</td>" in html
     assert "ordering only names the components" in html
+
+
+def test_classification_probabilities_are_bayes_rule():
+    from scipy.special import softmax
+    from scipy.stats import norm
+
+    rng = np.random.default_rng(1)
+    draws = {
+        "weights": rng.dirichlet([2.0, 2.0, 2.0], size=20),
+        "means": rng.normal(0, 3, (20, 3)),
+        "sigma": rng.uniform(0.3, 2.0, (20, 3)),
+    }
+    x = rng.normal(0, 3, 30)
+    log_dens = np.log(draws["weights"])[:, None, :] + norm.logpdf(
+        x[None, :, None], draws["means"][:, None, :], draws["sigma"][:, None, :]
+    )
+    np.testing.assert_allclose(
+        section._classification(draws, x), softmax(log_dens, axis=2), rtol=1e-10, atol=1e-300
+    )
