@@ -159,6 +159,8 @@ def run(config: StudyConfig) -> StudyResult:
                 "standardised, components with fixed shares n // K as in the lecture"
             ),
             "em": f"GaussianMixtureEM(K, n_init={C.N_INIT}, tol={C.EM_TOL}) from k-means++",
+            "vb": f"VariationalGaussianMixture(max K, n_init={C.VB_N_INIT}, tol={C.VB_TOL}), "
+            "mclust's default NIW prior",
             "prior": "ordered normal mixture on the standardised data: means Normal((k+1/2)/K "
             "quantile of N(0, 1), 2), sds HalfNormal(2), weights Dirichlet(1)",
             "pareto_k_max": C.PARETO_K_MAX,

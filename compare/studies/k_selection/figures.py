@@ -23,7 +23,7 @@ PARETO_K_CAPTION = (
 
 def accuracy_figure(summary: list[dict], ks: list[int]):
     """Fraction correct against ``K_true`` per criterion; one panel per (separation, n)."""
-    panels = sorted({(r["separation"], r["n"]) for r in summary}, key=lambda p: (p[1], p[0]))
+    panels = list(dict.fromkeys((r["separation"], r["n"]) for r in summary))
     criteria = list(dict.fromkeys(r["criterion"] for r in summary))
     fig, axes = figure(1, len(panels), size=(4.2 * len(panels) + 1.5, 3.6))
     width = 0.8 / len(criteria)
