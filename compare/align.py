@@ -3,7 +3,8 @@
 A mixture's likelihood does not change when its components are relabelled, so before an
 EM component is compared with a posterior component (or with the truth) both are matched
 to the same reference. The matching minimises the total squared distance between means
-(the Hungarian algorithm; :func:`em.match_components`, which the bootstrap uses too).
+(the Hungarian algorithm; :func:`em.match_components`, which the bootstrap uses too), and
+components are reordered by :func:`em.apply_permutations`, the relabelling of posterior draws.
 """
 
 from __future__ import annotations
@@ -154,6 +155,10 @@ def align_fits(
 def permute_components(params: dict, order: np.ndarray, *, draws: bool = False) -> dict:
     """Reorder mixture components (axis 0, or the ``component`` dim of DataArrays).
 
+    One permutation for every draw: :func:`em.apply_permutations` (the relabelling of
+    :mod:`em.relabel`, which gives every draw its own) with that permutation for a single
+    "draw", so the code base has one way to permute components.
+
     Parameters
     ----------
     params : dict
@@ -164,15 +169,19 @@ def permute_components(params: dict, order: np.ndarray, *, draws: bool = False) 
         :attr:`Alignment.order`.
     draws : bool, default False
     """
+    perm = np.asarray(order)[None, :]
     out = {}
     for name, value in params.items():
         if name not in COMPONENT_PARAMETERS:
             out[name] = value
         elif draws:
             # Relabel too: component k of the result is the truth's component k.
-            out[name] = value.isel(component=np.asarray(order)).assign_coords(
-                component=np.arange(len(order))
-            )
+            axis = value.get_axis_num("component") + 1
+            moved = em.apply_permutations({name: value.values[None]}, perm, axis=axis)[name][0]
+            out[name] = value.copy(data=moved).assign_coords(component=np.arange(perm.shape[1]))
         else:
-            out[name] = {f: np.asarray(v)[order] for f, v in value.items()}
+            out[name] = {
+                f: em.apply_permutations({f: np.asarray(v)[None]}, perm)[f][0]
+                for f, v in value.items()
+            }
     return out

@@ -257,7 +257,9 @@ def _gmm(n_components, start=None, n_init=5, **kwargs):
 
 
 def _normal_mixture_model(n_components, mu_loc, mu_scale, sigma_scale):
-    def make(data: Dataset):
+    # ``ordering="none"``: the same priors without the ordering transform (the relabelling
+    # section samples it beside the case's ordered model).
+    def make(data: Dataset, ordering: str = "ordered"):
         import models
 
         return models.normal_mixture(
@@ -265,6 +267,7 @@ def _normal_mixture_model(n_components, mu_loc, mu_scale, sigma_scale):
             n_components,
             mu_prior=(np.asarray(mu_loc, float), mu_scale),
             sigma_prior=sigma_scale,
+            ordering=ordering,
         )
 
     return make

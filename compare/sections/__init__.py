@@ -65,6 +65,7 @@ SECTIONS: dict[str, str] = {
     "player": ".player:SECTION",
     "landscape": ".landscape:SECTION",
     "ladder": ".ladder:LADDER",
+    "relabel": ".relabel:SECTION",
 }
 
 

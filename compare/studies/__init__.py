@@ -30,6 +30,7 @@ STUDIES = {
     "coverage": "coverage",
     "init-sensitivity": "init_sensitivity",
     "choose-k": "choose_k",
+    "k-selection": "k_selection",
     "step-order": "step_order",
     "ladder": "ladder",
 }
@@ -54,6 +55,11 @@ QUESTIONS = {
         "Which number of components do EM's BIC and AIC and the posterior's LOO ELPD choose "
         "on the lecture's 1-D and 2-D data, and what happens to the posterior when K is too "
         "large?"
+    ),
+    "k-selection": (
+        "On data with a known number of components (1 to 4, well separated or overlapping), "
+        "how often do BIC, AIC, ICL, the bootstrap LRT, held-out likelihood, the posterior's "
+        "LOO and the variational fit's effective K find it?"
     ),
     "step-order": (
         "Does EM need its E-step first, as the lecture says, and how do soft EM, hard EM and "
