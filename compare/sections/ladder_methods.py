@@ -175,7 +175,7 @@ def _map_em(case, data, prior, seed: int, level: float, nuts_means, names, one_d
         random_state=seed,
     ).fit(data.X)
     table = estimator.inference(data.X, level=level)
-    params, method = kind.em_parameters(estimator, table)
+    params, _ = kind.em_parameters(estimator, table)
     params = _aligned(_from_fields(params), nuts_means)
     seconds = time.perf_counter() - start
     dens = {}
@@ -183,7 +183,8 @@ def _map_em(case, data, prior, seed: int, level: float, nuts_means, names, one_d
         for name, parameter, index in names:
             f = params[parameter]
             dens[name] = stats.norm(f["estimate"][index], f["sd"][index]).pdf
-    return Rung("MAP-EM + Laplace", f"Laplace ({method})", params, seconds, dens)
+    interval = "Laplace: observed information of the log posterior at the MAP"
+    return Rung("MAP-EM + Laplace", interval, params, seconds, dens)
 
 
 def _vb(case, data, prior, seed: int, level: float, nuts_means, names, one_d) -> Rung:
