@@ -38,11 +38,13 @@ from ..align import match_components, permute_components
 from ..kinds import get_kind
 from ..settings import EM_LEVEL, LADDER_ADVI, LADDER_PASS
 
-__all__ = ["RUNGS", "Rung", "climb", "scalars", "score"]
+__all__ = ["ADVI_RUNGS", "RUNGS", "Rung", "climb", "scalars", "score"]
 
 # Rung names, in the page's order (cheapest first, the reference last).
 RUNGS = ("EM (MLE)", "MAP-EM + Laplace", "VB", "ADVI", "ADVI full-rank", "NUTS")
 REFERENCE = "NUTS"
+# The rungs that fit PyMC's ADVI (each compiles its own step function: the costly ones).
+ADVI_RUNGS = ("ADVI", "ADVI full-rank")
 # Points of the density grids of the 1-D figure.
 _GRID = 200
 # Rung -> (models.advi's method, the LADDER_ADVI key of its number of steps).
