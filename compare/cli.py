@@ -15,9 +15,12 @@ from .cases import CASES, DEFAULT_CASES
 from .fit_command import add_fit_parser, fit_main
 from .settings import (
     CHAINS,
+    DEFAULT_LADDER,
     DEFAULT_MIXTURE_PRIOR,
     DEFAULT_SAMPLER,
     DRAWS,
+    LADDER_ADVI_MAX_FEATURES,
+    LADDERS,
     LEVELS,
     MIXTURE_PRIORS,
     QUICK,
@@ -83,6 +86,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help=f"prior family of the mixture cases (default: {DEFAULT_MIXTURE_PRIOR}, shared by "
         "NUTS, MAP-EM and variational Bayes); the other cases keep their one prior",
+    )
+    run.add_argument(
+        "--ladder",
+        choices=LADDERS,
+        default=DEFAULT_LADDER,
+        help=f"how much of the mixture pages' inference ladder to climb (default: "
+        f"{DEFAULT_LADDER}, which leaves ADVI out for data of more than "
+        f"{LADDER_ADVI_MAX_FEATURES} feature, for time; full: every method)",
     )
     run.add_argument(
         "--quick",
@@ -238,6 +249,7 @@ def _run(names: list[str], args) -> int:
                 quick=args.quick,
                 method=args.method,
                 prior=args.prior if getattr(CASES.get(name), "prior", "") else None,
+                ladder=args.ladder,
             )
         except Exception as exc:
             # One broken case must not cost the others their report; the exit code says so.

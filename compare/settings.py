@@ -13,6 +13,7 @@ from __future__ import annotations
 
 __all__ = [
     "CHAINS",
+    "DEFAULT_LADDER",
     "DEFAULT_MIXTURE_PRIOR",
     "DEFAULT_SAMPLER",
     "DRAWS",
@@ -22,7 +23,9 @@ __all__ = [
     "HDI_BAND_QUANTILES",
     "HDI_PCT",
     "HDI_PROB",
+    "LADDERS",
     "LADDER_ADVI",
+    "LADDER_ADVI_MAX_FEATURES",
     "LADDER_PASS",
     "LEVELS",
     "MIXTURE_PRIORS",
@@ -55,8 +58,16 @@ DEFAULT_MIXTURE_PRIOR = MIXTURE_PRIORS[0]
 # case take a few seconds and still converge on the lecture's cases (measured: with the
 # default step size 1e-3, even 10,000 steps leave the 1-D means' sd 10x too wide).
 # Full-rank ADVI needs more steps than mean-field to settle (3,000 left lecture-1d's first
-# mean 1.8 NUTS sds off; 10,000 brings it within 0.2).
-LADDER_ADVI = {"n_advi": 3000, "n_fullrank": 10000, "learning_rate": 0.01, "draws": 1000}
+# mean 1.8 NUTS sds off; 10,000 brings it within 0.2). The steps are cheap (~0.1-0.3 ms);
+# each fit's compilation (~2-6 s) is what costs. Full-rank's loss settles by ~6,000 steps
+# on lecture-1d, lecture-1d-close and lecture-2d (within 0.5 nats of its value at 10,000).
+LADDER_ADVI = {"n_advi": 3000, "n_fullrank": 6000, "learning_rate": 0.01, "draws": 1000}
+# How much of the ladder a case page climbs: "default" leaves the two ADVI rungs out for
+# data of more than LADDER_ADVI_MAX_FEATURES features (their compilation costs more than the
+# rest of the case; the page says so and the ladder study covers ADVI); "full" climbs all.
+LADDERS = ("default", "full")
+DEFAULT_LADDER = LADDERS[0]
+LADDER_ADVI_MAX_FEATURES = 1
 # Stan's stat_comp_benchmarks rule for approximate algorithms: a method passes on a
 # parameter when |its mean - the NUTS mean| < LADDER_PASS NUTS posterior sds.
 LADDER_PASS = 0.25

@@ -22,7 +22,18 @@ from ..kinds import Kind, get_kind
 from ..kinds._kind import plain
 from ..predictive import predictive_dataset
 from ..sections import compute_sections
-from ..settings import CHAINS, DEFAULT_SAMPLER, DRAWS, EM_LEVEL, HDI_PROB, QUICK, SAMPLERS, TUNE
+from ..settings import (
+    CHAINS,
+    DEFAULT_LADDER,
+    DEFAULT_SAMPLER,
+    DRAWS,
+    EM_LEVEL,
+    HDI_PROB,
+    LADDERS,
+    QUICK,
+    SAMPLERS,
+    TUNE,
+)
 from .fit import BayesFit, EMFit
 from .pair import Pair, fit_both
 from .params import ParameterComparison
@@ -147,6 +158,7 @@ def run(
     quick: bool = False,
     method: str = "numpy",
     prior: str | None = None,
+    ladder: str = DEFAULT_LADDER,
 ) -> ComparisonResult:
     """Fit one case by EM/MLE and by PyMC and compare the two.
 
@@ -168,6 +180,9 @@ def run(
         Mixtures: the prior family of the posterior, one of
         :data:`compare.settings.MIXTURE_PRIORS`; default the case's own
         (:data:`~compare.settings.DEFAULT_MIXTURE_PRIOR`). See :meth:`Case.with_prior`.
+    ladder : str, default :data:`compare.settings.DEFAULT_LADDER`
+        One of :data:`compare.settings.LADDERS`: how much of the inference ladder section
+        climbs (``"full"``: ADVI also for multivariate data).
 
     Returns
     -------
@@ -182,6 +197,8 @@ def run(
         raise ValueError(f"sampler must be one of {', '.join(SAMPLERS)}; got {sampler!r}")
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
+    if ladder not in LADDERS:
+        raise ValueError(f"ladder must be one of {', '.join(LADDERS)}; got {ladder!r}")
     if quick:
         draws, tune, chains = (
             min(v, QUICK[k]) for k, v in (("draws", draws), ("tune", tune), ("chains", chains))
@@ -197,6 +214,7 @@ def run(
         quick=bool(quick),
         method=method,
         prior=case.prior,
+        ladder=ladder,
         seeds=seeds,
     )
     start = time.perf_counter()

@@ -180,7 +180,7 @@ def _case_html(result, doc, captions, summary_header, summary_rows, sections) ->
     parts.append(
         "<p>Seed {seed}; {chains} chains x {draws} draws ({tune} tuning), sampler {sampler}"
         "{quick}. Prior: {prior}.</p>".format(
-            **{k: html.escape(str(v)) for k, v in s.items() if k != "quick"},
+            **{k: html.escape(str(v)) for k, v in s.items() if k not in ("quick", "prior", "ladder")},
             quick=" (quick)" if s["quick"] else "",
             prior=html.escape(case.prior_text()),
         )

@@ -18,9 +18,17 @@ from ..figures.ladder import (
     ladder_densities,
     ladder_intervals,
 )
-from ..settings import EM_LEVEL, LADDER_ADVI, LADDER_PASS, percent
+from ..settings import (
+    DEFAULT_LADDER,
+    EM_LEVEL,
+    LADDER_ADVI,
+    LADDER_ADVI_MAX_FEATURES,
+    LADDER_PASS,
+    LADDERS,
+    percent,
+)
 from . import Section
-from .ladder_methods import RUNGS, climb, scalars, score
+from .ladder_methods import ADVI_RUNGS, RUNGS, climb, scalars, score
 
 __all__ = ["LADDER", "compute", "render"]
 
@@ -38,9 +46,13 @@ def applies(case) -> bool:
 def compute(result) -> dict:
     """The ladder of ``result``'s data: scores per method and scalar, 1-D densities."""
     seed = int(result.settings["seeds"]["em"])
-    rungs = climb(result.case, result.data, result, seed, rungs=available_rungs())
+    ladder = result.settings.get("ladder", DEFAULT_LADDER)
+    chosen = available_rungs(result.data.X.shape[1], ladder)
+    rungs = climb(result.case, result.data, result, seed, rungs=chosen)
     names = scalars(result.rows)
     out = {
+        "left_out": [r for r in available_rungs() if r not in chosen],
+        "case": result.case.name,
         "level": EM_LEVEL,
         "rule": LADDER_PASS,
         "advi": dict(LADDER_ADVI),
@@ -52,15 +64,34 @@ def compute(result) -> dict:
     return out
 
 
-def available_rungs() -> tuple[str, ...]:
-    """Every rung of :data:`RUNGS` whose estimator this installation has.
+def available_rungs(n_features: int = 1, ladder: str = "full") -> tuple[str, ...]:
+    """The rungs of :data:`RUNGS` a page of ``n_features``-dimensional data climbs.
 
-    MAP-EM needs :class:`em.GaussianMixtureEM` with a ``prior``.
+    Parameters
+    ----------
+    n_features : int, default 1
+    ladder : {"default", "full"}, default "full"
+        One of :data:`compare.settings.LADDERS`. ``"default"`` (the report's) leaves the
+        ADVI rungs out above :data:`compare.settings.LADDER_ADVI_MAX_FEATURES` features:
+        their two compilations cost more than the rest of the case.
+
+    Returns
+    -------
+    tuple of str
+        In :data:`RUNGS` order; MAP-EM only where :class:`em.GaussianMixtureEM` takes a
+        ``prior``.
     """
     import em
 
+    if ladder not in LADDERS:
+        raise ValueError(f"ladder must be one of {', '.join(LADDERS)}; got {ladder!r}")
     has_prior = "prior" in em.GaussianMixtureEM().get_params()
-    return tuple(r for r in RUNGS if has_prior or r != "MAP-EM + Laplace")
+    skip_advi = ladder == "default" and n_features > LADDER_ADVI_MAX_FEATURES
+    return tuple(
+        r
+        for r in RUNGS
+        if (has_prior or r != "MAP-EM + Laplace") and not (skip_advi and r in ADVI_RUNGS)
+    )
 
 
 def _densities(rungs, names, posterior) -> dict:
@@ -141,15 +172,29 @@ def summary_rows(methods: list[dict]) -> list[list[str]]:
 def render(data: dict, directory: Path) -> str:
     level, rule = percent(data["level"]), data["rule"]
     methods = data["methods"]
-    parts = [
+    advi_text = (
+        f"ADVI: {data['advi']['n_advi']} steps mean-field, {data['advi']['n_fullrank']} "
+        f"full-rank (adagrad_window, step size {data['advi']['learning_rate']:g}), "
+        f"{data['advi']['draws']} draws each."
+    )
+    left_out = data.get("left_out", [])
+    parts = []
+    if left_out:
+        advi_text = ""
+        parts.append(
+            f"<p class='warn'>{html.escape(' and '.join(left_out))}: left out of the "
+            "default report for time (two more compilations, longer than the rest of this "
+            f"case). <code>python -m compare run {html.escape(data.get('case', 'CASE'))} "
+            "--ladder full</code> adds them; <code>python -m compare study ladder</code> "
+            "scores ADVI against NUTS over sizes and separations.</p>"
+        )
+    parts += [
         f"<p>Prior of every Bayesian rung: {html.escape(data['prior'])}. Intervals: central "
         f"{level} for every method. A method passes on a parameter when |its mean - the NUTS "
         f"mean| / NUTS sd &lt; {rule:g} (the rule Stan's stat_comp_benchmarks applies to "
-        f"approximate algorithms); sd / NUTS sd says whether its uncertainty is honest. ADVI: "
-        f"{data['advi']['n_advi']} steps mean-field, {data['advi']['n_fullrank']} full-rank "
-        f"(adagrad_window, step size {data['advi']['learning_rate']:g}), "
-        f"{data['advi']['draws']} draws each. Wall seconds on this machine; NUTS' include "
-        "compilation (0 when the compiled model was reused).</p>",
+        f"approximate algorithms); sd / NUTS sd says whether its uncertainty is honest. "
+        f"{advi_text} Wall seconds on this machine; NUTS' include compilation (0 when the "
+        "compiled model was reused).</p>",
         _table(
             ["method", "interval", "seconds", "worst |error| / sd", "sd / NUTS sd", "all pass"],
             summary_rows(methods),

@@ -38,11 +38,13 @@ from ..align import match_components, permute_components
 from ..kinds import get_kind
 from ..settings import EM_LEVEL, LADDER_ADVI, LADDER_PASS
 
-__all__ = ["RUNGS", "Rung", "climb", "scalars", "score"]
+__all__ = ["ADVI_RUNGS", "RUNGS", "Rung", "climb", "scalars", "score"]
 
 # Rung names, in the page's order (cheapest first, the reference last).
 RUNGS = ("EM (MLE)", "MAP-EM + Laplace", "VB", "ADVI", "ADVI full-rank", "NUTS")
 REFERENCE = "NUTS"
+# The rungs that fit PyMC's ADVI (each compiles its own step function: the costly ones).
+ADVI_RUNGS = ("ADVI", "ADVI full-rank")
 # Points of the density grids of the 1-D figure.
 _GRID = 200
 # Rung -> (models.advi's method, the LADDER_ADVI key of its number of steps).
@@ -175,7 +177,7 @@ def _map_em(case, data, prior, seed: int, level: float, nuts_means, names, one_d
         random_state=seed,
     ).fit(data.X)
     table = estimator.inference(data.X, level=level)
-    params, method = kind.em_parameters(estimator, table)
+    params, _ = kind.em_parameters(estimator, table)
     params = _aligned(_from_fields(params), nuts_means)
     seconds = time.perf_counter() - start
     dens = {}
@@ -183,7 +185,8 @@ def _map_em(case, data, prior, seed: int, level: float, nuts_means, names, one_d
         for name, parameter, index in names:
             f = params[parameter]
             dens[name] = stats.norm(f["estimate"][index], f["sd"][index]).pdf
-    return Rung("MAP-EM + Laplace", f"Laplace ({method})", params, seconds, dens)
+    interval = "Laplace: observed information of the log posterior at the MAP"
+    return Rung("MAP-EM + Laplace", interval, params, seconds, dens)
 
 
 def _vb(case, data, prior, seed: int, level: float, nuts_means, names, one_d) -> Rung:
