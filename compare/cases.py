@@ -291,8 +291,8 @@ def _mixture_case(*, covariance_type: str = "full", **fields) -> Case:
     prior = pilot_prior(fields["generate"], fields["n_components"], covariance_type)
     K = fields["n_components"]
 
-    def make_conjugate(data: Dataset):
-        return conjugate_model(data, K, covariance_type, prior())
+    def make_conjugate(data: Dataset, ordering: str = "ordered"):
+        return conjugate_model(data, K, covariance_type, prior(), ordering)
 
     conjugate = PriorOption(make_conjugate, _CONJUGATE_NOTE, f"{fields['name']}-conjugate")
     options = {"conjugate": conjugate, "weak": weak}

@@ -56,7 +56,7 @@ def builder_arguments(prior, covariance_type: str, n_features: int) -> dict[str,
     return out | {"mean_prior": np.array(prior.mean_prior), "covariance_prior": np.array(scale)}
 
 
-def conjugate_model(data, n_components: int, covariance_type: str, prior):
+def conjugate_model(data, n_components: int, covariance_type: str, prior, ordering="ordered"):
     """The conjugate PyMC mixture of ``data`` with ``prior``'s hyperparameters.
 
     Parameters
@@ -65,6 +65,9 @@ def conjugate_model(data, n_components: int, covariance_type: str, prior):
     n_components : int
     covariance_type : {"full", "diag"}
     prior : em.NormalInverseWishart
+    ordering : {"ordered", "none"}, default "ordered"
+        ``"none"``: the same model without the ordering transform (the relabelling
+        section samples it beside the case's ordered one).
 
     Returns
     -------
@@ -76,9 +79,16 @@ def conjugate_model(data, n_components: int, covariance_type: str, prior):
     d = data.X.shape[1]
     given = builder_arguments(prior, covariance_type, d)
     if d == 1:
-        return models.normal_mixture(data.x1d, n_components, prior="conjugate", **given)
+        return models.normal_mixture(
+            data.x1d, n_components, prior="conjugate", ordering=ordering, **given
+        )
     return models.mv_normal_mixture(
-        data.X, n_components, covariance=covariance_type, prior="conjugate", **given
+        data.X,
+        n_components,
+        covariance=covariance_type,
+        prior="conjugate",
+        ordering=ordering,
+        **given,
     )
 
 

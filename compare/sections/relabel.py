@@ -201,8 +201,9 @@ def _distortion(ordered: dict, relabelled: dict) -> list[dict]:
     """Per parameter and component: the shift of the mean in relabelled sds and the sd ratio.
 
     ``distorted`` when either exceeds :data:`DISTORTION` and :data:`MC_SIGMAS` times its
-    Monte-Carlo error: ``sqrt(1/ESS_o + 1/ESS_r)`` sd for the shift, half that (relative) for
-    the sd ratio.
+    Monte-Carlo error: ``sqrt(1/ESS_o + 1/ESS_r)`` sd for the shift, and that over ``sqrt(2)``
+    (relative) for the sd ratio, since an sd estimated from ``ESS`` draws has a relative
+    error of about ``1 / sqrt(2 ESS)``.
     """
     rows = []
     for name in PARAMETERS:
@@ -219,7 +220,7 @@ def _distortion(ordered: dict, relabelled: dict) -> list[dict]:
                     "mc_error_sd": mcse,
                     "distorted": bool(
                         abs(shift) > max(DISTORTION, MC_SIGMAS * mcse)
-                        or abs(ratio - 1) > max(DISTORTION, MC_SIGMAS * mcse / 2)
+                        or abs(ratio - 1) > max(DISTORTION, MC_SIGMAS * mcse / np.sqrt(2))
                     ),
                 }
             )
