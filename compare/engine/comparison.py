@@ -23,6 +23,7 @@ from ..kinds._kind import plain
 from ..predictive import predictive_dataset
 from ..sections import compute_sections
 from ..settings import CHAINS, DEFAULT_SAMPLER, DRAWS, EM_LEVEL, HDI_PROB, QUICK, SAMPLERS, TUNE
+from ..steps import report_step
 from .fit import BayesFit, EMFit
 from .pair import Pair, fit_both
 from .params import ParameterComparison
@@ -189,10 +190,12 @@ def run(
         seeds=seeds,
     )
     start = time.perf_counter()
+    report_step("generate")
     data = case.generate(seeds["data"], method)
     pair = fit_both(case, data, seeds, draws=draws, tune=tune, chains=chains, sampler=sampler)
     em_fit, bayes = pair.em, pair.bayes
 
+    report_step("extras")
     extras_start = time.perf_counter()
     extras = kind.run_extras(case, data, em_fit, bayes, pair.alignment, seeds["em"])
     metrics = _metrics(kind, data, pair, extras)

@@ -22,6 +22,7 @@ import numpy as np
 from ..cases import Case, Dataset
 from ..kinds import get_kind
 from ..settings import EM_LEVEL
+from ..steps import report_step
 
 __all__ = [
     "BayesFit",
@@ -147,6 +148,8 @@ def fit_bayes(
         model = case.make_model(data)
         _MODELS[key] = model
     build_time = 0.0 if reused else time.perf_counter() - start
+    # models.sample compiles (unless the compiled sampler is cached) and then samples.
+    report_step("sample" if reused else "compile")
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
