@@ -49,6 +49,8 @@ from .resultcache import ResultCache
 __all__ = ["RunOutcome", "Task", "case_tasks", "run_tasks", "study_tasks"]
 
 KINDS = ("case", "study")
+# The job function of each kind (module-level, so a spawned worker imports it by name).
+JOB_FUNCTIONS = {"case": run_case_job, "study": run_study_job}
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ class Task:
 
     def job(self, staging: str, cache_dir: str | None, read_cache: bool) -> Job:
         """The :class:`compare.parallel.Job` that fits it into ``staging`` and caches it."""
-        func = run_case_job if self.kind == "case" else run_study_job
+        func = JOB_FUNCTIONS[self.kind]
         args = (self.name, self.settings, staging, cache_dir, read_cache)
         return Job(self.label, func, args, group=self.group)
 
@@ -280,7 +282,8 @@ def run_tasks(
                     progress.finish(i, reports[i])
 
             jobs = [tasks[i].job(staging, cache_dir, read_cache) for i in misses]
-            run_jobs(jobs, workers, on_event=on_event, preload=("models",))
+            # No preload: a worker imports PyMC with its first job that needs it.
+            run_jobs(jobs, workers, on_event=on_event)
             index = _write_indexes(tasks, docs, cached, out, time.perf_counter() - start)
         summary = progress.summary()
     finally:
