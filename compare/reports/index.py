@@ -79,7 +79,16 @@ def write_report(
     for result in results:
 
         def build(tmp: Path, result=result) -> None:
-            docs.append(write_case(result, tmp))
+            # What the index reads, from the result, under what the page wrote (the same).
+            known = {
+                "case": result.case.name,
+                "description": result.case.description,
+                "converged": result.converged,
+                "diagnostics": result.diagnostics,
+                "metrics": result.metrics,
+                "timings": result.timings,
+            }
+            docs.append(known | write_case(result, tmp))
 
         write_atomic_dir(out / result.case.name, build, keep_files=False)
     return write_index(out, docs, total_time=total_time)
