@@ -138,12 +138,13 @@ def fit_bayes(
     """Build (or reuse) the case's model for ``data`` and sample its posterior."""
     import models
 
-    key = (*case.model_key(data), sampler)
+    kind = get_kind(case.kind)
+    key = (*case.model_key(data, any_size=kind.any_size), sampler)
     start = time.perf_counter()
     model = _MODELS.get(key)
     reused = model is not None
     if reused:
-        get_kind(case.kind).set_data(model, data)
+        kind.set_data(model, data)
     else:
         model = case.make_model(data)
         _MODELS[key] = model
