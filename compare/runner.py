@@ -9,7 +9,7 @@ What ``python -m compare run``, ``study`` and ``report`` do, in one place:
    starts no worker and imports no PyMC.
 3. The misses run in up to ``workers`` processes (:func:`compare.parallel.run_jobs`);
    cases that share a compiled model run in one worker (:func:`compare.jobs.case_group`),
-   and groups whose earlier runs took longest start first.
+   and the longest groups start first (:func:`_schedule`).
 4. As each job finishes, its folder is moved into ``<out>/<case>`` or
    ``<out>/studies/<name>`` whole (:func:`compare.reports._files.write_atomic_dir`), and
    :class:`compare.progress.Progress` prints its line in the task list's order.
@@ -168,20 +168,26 @@ def _failed_report(result) -> JobReport:
 
 
 def _schedule(misses: list[int], tasks, estimates) -> list[int]:
-    """The misses in the order to start them: groups whose last runs took longest first.
+    """The misses in the order to start them: the longest groups first.
 
-    Unknown estimates count as the mean of the known ones; with none known the task
-    list's order stays (a cold run).
+    Two workers finish together only when the long jobs start early (a long job started
+    last keeps one worker busy alone). A group's length is the sum of its jobs' estimates
+    (what they took last time). An unknown estimate counts as the mean of the known ones
+    for a case and as the largest for a study (a study is many fits: the quick choose-k
+    compiles eight models); with nothing known (a cold run) a study counts three cases.
+    Equal lengths keep the task list's order.
     """
     known = [estimates[i] for i in misses if estimates[i] is not None]
-    if not known:
-        return misses
-    mean = sum(known) / len(known)
+    guess = (
+        {"case": sum(known) / len(known), "study": max(known)}
+        if known
+        else {"case": 1.0, "study": 3.0}
+    )
     groups: dict[str, list[int]] = {}
     for i in misses:
         groups.setdefault(tasks[i].group or f"#{i}", []).append(i)
     total = {
-        g: sum(mean if estimates[i] is None else estimates[i] for i in members)
+        g: sum(guess[tasks[i].kind] if estimates[i] is None else estimates[i] for i in members)
         for g, members in groups.items()
     }
     ordered = sorted(groups, key=lambda g: -total[g])  # stable: ties keep the list order

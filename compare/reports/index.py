@@ -9,7 +9,8 @@ Layout of ``out``::
     studies/<name>/             one folder per study (:mod:`compare.reports.study_page`)
 
 :func:`write_report` writes each case folder whole (built beside it, then swapped in) and
-then the index; anything else in ``out`` (the user's files and folders, studies, case
+then the index (:func:`write_index`, which reads only the ``metrics.json`` documents, so the
+runner builds it from folders fitted now and folders read back from the result cache alike); anything else in ``out`` (the user's files and folders, studies, case
 folders of earlier runs) is left as it is. The studies block is rebuilt from the
 ``results.json`` files present, so studies written by separate runs all appear.
 """

@@ -216,3 +216,21 @@ def test_a_cached_case_writes_the_same_numbers_and_says_so(cache, tmp_path, caps
     # One seed changed: that case is fitted again.
     assert main([*argv, "--seed-override", "lecture-1d=1", "--out", str(tmp_path / "s")]) == 0
     assert "cache hits" not in capsys.readouterr().out
+
+
+def test_long_groups_start_first_and_lines_keep_the_list_order():
+    from compare.runner import _schedule
+
+    names = ["lecture-1d", "lecture-1d-close", "lecture-2d", "regression"]
+    tasks = [*case_tasks(names, CASE_SETTINGS), *study_tasks(["choose-k", "step-order"], TINY)]
+    everything = list(range(len(tasks)))
+    # A cold run: studies (many fits each) first, then the cases in list order; the two
+    # cases sharing a compiled model stay together, in their order.
+    assert _schedule(everything, tasks, [None] * 6) == [4, 5, 0, 1, 2, 3]
+    # Known times: the longest group first (lecture-1d's group sums its two cases).
+    times = [30.0, 25.0, 50.0, 10.0, 140.0, 5.0]
+    assert _schedule(everything, tasks, times) == [4, 0, 1, 2, 3, 5]
+    # An unknown study counts as the longest known job, an unknown case as the mean.
+    # Here the mean is 30 and the longest 50: step-order (50) before regression (30).
+    partly = [None, 10.0, 50.0, None, None, None]
+    assert _schedule([1, 2, 3, 5], tasks, partly) == [2, 5, 3, 1]
