@@ -9,10 +9,13 @@ commit into a temporary folder; uncommitted changes are not in it):
 - ``same``: again with nothing changed (the same commands as the row before);
 - ``test``: ``make test`` with its own empty caches.
 
-The report rows run the two commands ``make report`` runs (``python -m compare run --out
-OUT`` and ``python -m compare study all --quick --out OUT``), with the seed change added
-to the first for the ``seed`` row; ``test`` runs ``make test``. A row whose predecessor
-is not selected runs that predecessor first, untimed (``same`` alone needs a warm run).
+The report rows run what ``make report`` runs (``python -m compare report --out OUT``: every
+case and every quick study in one run), with the seed change added for the ``seed`` row;
+with ``--cases``, ``--studies``, ``--run-args`` or ``--study-args`` they run the two
+commands it stands for (``python -m compare run --out OUT`` and ``python -m compare study
+all --quick --out OUT``), the seed change added to the first. ``test`` runs ``make test``.
+A row whose predecessor is not selected runs that predecessor first, untimed (``same``
+alone needs a warm run).
 
 No venv is built: the clone uses an existing one (``--venv``, default the one running
 this script), whose editable install is shadowed by the clone's packages because every
@@ -134,7 +137,17 @@ def timed(cmd: list[str], cwd: Path, env: dict, log: Path) -> tuple[float, int]:
 
 
 def report_commands(args, python: Path, out: Path, seed_changed: bool) -> list[list[str]]:
-    """The two lines of `make report`, with the selected cases/studies and extra args."""
+    """What `make report` runs (``python -m compare report``), or, for a selection of
+    cases/studies or extra arguments, the ``run`` and ``study`` commands it stands for."""
+    default = (
+        not args.cases
+        and args.studies == ["all"]
+        and not args.run_args
+        and args.study_args == "--quick"
+    )
+    if default:
+        report = [str(python), "-m", "compare", "report", "--out", str(out)]
+        return [report + (shlex.split(args.seed_change) if seed_changed else [])]
     run = [str(python), "-m", "compare", "run", *args.cases, "--out", str(out)]
     run += shlex.split(args.run_args)
     if seed_changed:

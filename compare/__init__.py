@@ -9,9 +9,10 @@ The only package that imports both :mod:`em` and :mod:`models`::
 Heavy modules (PyMC, ArviZ, matplotlib) are imported on first use, so
 ``python -m compare list`` answers at once.
 
-Layers, each importing only those below it: ``cli`` -> ``reports`` -> ``figures`` |
-``studies`` -> ``engine`` -> ``kinds`` -> ``cases``, ``align``, ``metrics``,
-``predictive``, ``generate``, ``settings``.
+Layers, each importing only those below it: ``cli`` -> ``runner`` (with ``jobs``,
+``resultcache``, ``parallel``, ``progress``: cached jobs in worker processes) ->
+``reports`` | ``studies`` -> ``engine`` -> ``sections`` -> ``figures`` -> ``kinds`` ->
+``cases``, ``align``, ``metrics``, ``predictive``, ``generate``, ``settings``, ``steps``.
 """
 
 from importlib import import_module

@@ -192,16 +192,21 @@ class Case:
 
     real_data: bool = False
 
-    def model_key(self, data: Dataset) -> tuple:
+    def model_key(self, data: Dataset, any_size: bool = False) -> tuple:
         """What identifies a compiled model that can be reused (with ``set_data``) for ``data``.
 
         Fixed priors: the group and the data shape. Priors scaled to the data: also a hash
         of the data, so a cached model is never reused with priors made for other data.
+
+        ``any_size=True`` (a kind whose models take any number of observations, see
+        :attr:`compare.kinds.Kind.any_size`): with fixed priors, the number of rows of ``X``
+        and ``y`` is left out, so data sets of every size share one compiled model.
         """
+        rows = 1 if any_size and self.data_independent_priors else 0
         shape = (
             self.model_group or self.name,
-            data.X.shape,
-            None if data.y is None else data.y.shape,
+            data.X.shape[rows:],
+            None if data.y is None else data.y.shape[rows:],
         )
         if self.data_independent_priors:
             return shape

@@ -1,15 +1,20 @@
-"""Command line: ``python -m compare list``, ``run [CASE ...]``, ``study NAME ...`` and
-``fit FILE`` (your own data; :mod:`compare.fit_command`).
+"""Command line: ``python -m compare list``, ``run [CASE ...]``, ``study NAME ...``,
+``report`` (every case and every quick study, as ``make report``) and ``fit FILE`` (your
+own data; :mod:`compare.fit_command`).
+
+Every case and study is a job of :mod:`compare.runner`: read back from the result cache
+when nothing that determines it changed (``--no-cache`` fits again), else fitted in one
+of ``--workers`` processes; the progress lines and the index keep the command's order.
 
 Exit codes: 0 on success, 2 for a usage error (unknown case, study or option, as argparse
-does), 1 when a comparison or a study fails (the others are still written).
+does), 1 when a comparison or a study fails (the others are still written), 130 when
+interrupted (the pages finished before stay, complete).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-import time
 
 from .cases import CASES, DEFAULT_CASES
 from .fit_command import add_fit_parser, fit_main
@@ -54,7 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m compare",
         description="EM / maximum likelihood beside PyMC posteriors, case by case.",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{list,run,study,fit}")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="{list,run,study,report,fit}"
+    )
     sub.add_parser("list", help="list the cases and the studies, one line each")
     run = sub.add_parser(
         "run",
@@ -81,6 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="how standard normals are drawn for the data (default: numpy)",
     )
     run.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"at most {QUICK['draws']} draws, {QUICK['tune']} tuning steps, "
+        f"{QUICK['chains']} chains",
+    )
+    run.add_argument(
         "--prior",
         choices=MIXTURE_PRIORS,
         default=None,
@@ -95,15 +108,60 @@ def build_parser() -> argparse.ArgumentParser:
         f"{DEFAULT_LADDER}, which leaves ADVI out for data of more than "
         f"{LADDER_ADVI_MAX_FEATURES} feature, for time; full: every method)",
     )
-    run.add_argument(
-        "--quick",
-        action="store_true",
-        help=f"at most {QUICK['draws']} draws, {QUICK['tune']} tuning steps, "
-        f"{QUICK['chains']} chains",
-    )
+    _add_seed_override(run)
+    _add_runner_options(run)
     _add_study_parser(sub)
+    _add_report_parser(sub)
     add_fit_parser(sub)
     return parser
+
+
+def _seed_override(text: str) -> tuple[str, int]:
+    """``CASE=N`` -> ``(CASE, N)`` (bad values exit with code 2)."""
+    case, sep, seed = text.partition("=")
+    if not sep or not case:
+        raise argparse.ArgumentTypeError(f"expected CASE=N (e.g. lecture-1d=1); got {text!r}")
+    return case, _int_at_least(0)(seed)
+
+
+def _add_seed_override(parser) -> None:
+    parser.add_argument(
+        "--seed-override",
+        type=_seed_override,
+        action="append",
+        default=[],
+        metavar="CASE=N",
+        help="run CASE with seed N instead of --seed (repeatable); only that case is refitted",
+    )
+
+
+def _add_runner_options(parser) -> None:
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="fit everything again instead of reading unchanged results back from the result "
+        "cache (python -m compare.resultcache info|clear); the new results are stored",
+    )
+    parser.add_argument(
+        "--workers",
+        type=_int_at_least(1),
+        default=None,
+        help="worker processes for the fits (default: min(2, CPUs)); 1 runs in this process",
+    )
+
+
+def _add_report_parser(sub) -> None:
+    report = sub.add_parser(
+        "report",
+        help="the whole report: every case and every study (quick), sharing the workers",
+        description="Every case at full draws and every study at the quick level, as one run: "
+        "the workers take cases and studies alike. Same as `run` then `study all --quick`.",
+    )
+    report.add_argument("--out", default="reports", help="report directory (default: reports)")
+    report.add_argument("--seed", type=_int_at_least(0), default=0)
+    report.add_argument("--sampler", choices=SAMPLERS, default=DEFAULT_SAMPLER)
+    _add_seed_override(report)
+    _add_runner_options(report)
 
 
 def _add_study_parser(sub) -> None:
@@ -126,6 +184,7 @@ def _add_study_parser(sub) -> None:
         help="size of the experiment: tiny (the test suite's, seconds), quick (= --quick) "
         "or full (the default)",
     )
+    _add_runner_options(study)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -146,15 +205,25 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "study":
         return _studies(args)
 
-    unknown = [c for c in args.cases if c not in CASES]
+    cases = [] if args.command == "report" else args.cases
+    unknown = [c for c in cases if c not in CASES]
+    unknown += [c for c, _ in args.seed_override if c not in CASES and c not in unknown]
     if unknown:
         print(
-            f"python -m compare run: error: unknown case(s): {', '.join(unknown)}\n"
+            f"python -m compare {args.command}: error: unknown case(s): {', '.join(unknown)}\n"
             f"valid cases: {', '.join(CASES)}",
             file=sys.stderr,
         )
         return 2
-    names = list(dict.fromkeys(args.cases)) or list(DEFAULT_CASES)
+    names = list(dict.fromkeys(cases)) or list(DEFAULT_CASES)
+    left_out = [c for c, _ in args.seed_override if c not in names]
+    if left_out:
+        print(
+            f"python -m compare {args.command}: error: --seed-override names case(s) not in "
+            f"this run: {', '.join(left_out)}; cases run: {', '.join(names)}",
+            file=sys.stderr,
+        )
+        return 2
     return _run(names, args)
 
 
@@ -186,90 +255,58 @@ def _studies(args) -> int:
         return 2
     names = list(STUDIES) if "all" in args.studies else list(dict.fromkeys(args.studies))
     level = "quick" if args.quick else (args.level or "full")
-    from .reports import write_study
-    from .studies import StudyConfig, run_study
+    from .runner import study_tasks
 
-    config = StudyConfig(level=level, seed=args.seed, sampler=args.sampler)
-    start = time.perf_counter()
-    failed = []
-    for i, name in enumerate(names, 1):
-        print(f"[{i}/{len(names)}] study {name} ({level}) ...", end=" ", flush=True)
-        t0 = time.perf_counter()
-        before = _compile_counts()
-        try:
-            result = run_study(name, config)
-            page = write_study(result, args.out)
-        except Exception as exc:
-            # One broken study must not cost the others their pages; the exit code says so.
-            failed.append(name)
-            print(f"FAILED: {type(exc).__name__}: {exc}", flush=True)
-            continue
-        after = _compile_counts()
-        # Samplers only: the log-likelihood function compiles alongside each one.
-        compiled = sum(after.get(k, 0) - before.get(k, 0) for k in SAMPLERS)
-        extra = ""
-        if "per_replication" in result.timings:
-            extra += f", {result.timings['per_replication']:.2f} s per replication"
-        warned = f", {len(result.warnings)} warning(s)" if result.warnings else ""
-        print(
-            f"{time.perf_counter() - t0:.1f} s ({compiled} model compilation(s){extra}){warned} "
-            f"-> {page}",
-            flush=True,
-        )
-    print(f"total {time.perf_counter() - start:.1f} s")
-    if failed:
-        print(f"failed study(s), not written: {', '.join(failed)}", file=sys.stderr)
-        return 1
-    return 0
-
-
-def _compile_counts() -> dict[str, int]:
-    """Compilations so far in this process (0 before PyMC's side was ever imported)."""
-    models = sys.modules.get("models")
-    return models.compile_counts() if models is not None else {}
+    config = {"level": level, "seed": args.seed, "sampler": args.sampler}
+    return _execute(study_tasks(names, config), args, "study(s)")
 
 
 def _run(names: list[str], args) -> int:
-    from .engine.comparison import run
-    from .reports import write_report
+    from .runner import case_tasks, study_tasks
 
-    start = time.perf_counter()
-    results, failed = [], []
-    for i, name in enumerate(names, 1):
-        print(f"[{i}/{len(names)}] {name} ...", end=" ", flush=True)
-        t0 = time.perf_counter()
-        try:
-            result = run(
-                name,
-                seed=args.seed,
-                draws=args.draws,
-                tune=args.tune,
-                chains=args.chains,
-                sampler=args.sampler,
-                quick=args.quick,
-                method=args.method,
-                prior=args.prior if getattr(CASES.get(name), "prior", "") else None,
-                ladder=args.ladder,
-            )
-        except Exception as exc:
-            # One broken case must not cost the others their report; the exit code says so.
-            failed.append(name)
-            print(f"FAILED: {type(exc).__name__}: {exc}", flush=True)
-            continue
-        results.append(result)
-        t = result.timings
-        status = "ok" if result.converged else "WARNING: not converged"
-        print(
-            f"{time.perf_counter() - t0:.1f} s (compile {t['compile']:.1f} s, sampling "
-            f"{t['sampling']:.1f} s) {status}",
-            flush=True,
+    if args.command == "report":
+        settings = dict(
+            draws=DRAWS,
+            tune=TUNE,
+            chains=CHAINS,
+            quick=False,
+            method="numpy",
+            prior=None,
+            ladder=DEFAULT_LADDER,
         )
-    print("writing report ...", end=" ", flush=True)
-    t0 = time.perf_counter()
-    index = write_report(results, args.out, total_time=time.perf_counter() - start)
-    print(f"{time.perf_counter() - t0:.1f} s")
-    print(f"total {time.perf_counter() - start:.1f} s; report: {index}")
-    if failed:
-        print(f"failed case(s), not in the report: {', '.join(failed)}", file=sys.stderr)
+    else:
+        settings = dict(
+            draws=args.draws,
+            tune=args.tune,
+            chains=args.chains,
+            quick=args.quick,
+            method=args.method,
+            prior=args.prior,
+            ladder=args.ladder,
+        )
+    settings |= {"seed": args.seed, "sampler": args.sampler}
+    tasks = case_tasks(names, settings, dict(args.seed_override))
+    if args.command == "report":
+        config = {"level": "quick", "seed": args.seed, "sampler": args.sampler}
+        tasks += study_tasks(list(STUDIES), config)
+    return _execute(tasks, args, "case(s)" if args.command == "run" else "job(s)")
+
+
+def _execute(tasks, args, what: str) -> int:
+    """Run the tasks through :mod:`compare.runner`; the exit code."""
+    from .runner import run_tasks
+
+    try:
+        outcome = run_tasks(tasks, args.out, workers=args.workers, read_cache=not args.no_cache)
+    except KeyboardInterrupt:
+        print(
+            "interrupted: the pages finished so far are in place; the index was not rewritten",
+            file=sys.stderr,
+        )
+        return 130
+    if outcome.index is not None:
+        print(f"report: {outcome.index}")
+    if outcome.failed:
+        print(f"failed {what}, not in the report: {', '.join(outcome.failed)}", file=sys.stderr)
         return 1
     return 0

@@ -23,6 +23,7 @@ from .progress import JobReport, report_step
 from .resultcache import JobKey, ResultCache, job_key, restore
 
 __all__ = [
+    "CACHE_MAX_BYTES",
     "CASE_SETTINGS",
     "JobOutcome",
     "case_group",
@@ -35,7 +36,11 @@ __all__ = [
 ]
 
 # What a case's result depends on besides its definition (ComparisonResult.settings).
-CASE_SETTINGS = ("seed", "draws", "tune", "chains", "sampler", "quick", "method")
+CASE_SETTINGS = ("seed", "draws", "tune", "chains", "sampler", "quick", "method", "prior", "ladder")
+# The result cache's size cap: after each store the least recently used entries go. Every
+# edit of the source changes every key, so without a cap each edited run would add a whole
+# report (about 60 MB for `make report`); 1 GB keeps the last dozen or so.
+CACHE_MAX_BYTES = 1_000_000_000
 
 
 @dataclass
@@ -120,7 +125,7 @@ def restore_cached(
         As for :func:`run_case_job`.
     """
     t0 = time.perf_counter()
-    cache = ResultCache(cache_dir, read=read_cache)
+    cache = ResultCache(cache_dir, read=read_cache, max_bytes=CACHE_MAX_BYTES)
     if kind == "case":
         return _restore(
             cache, case_key(name, settings), name, Path(staging) / name, "metrics.json", t0
@@ -186,7 +191,7 @@ def run_case_job(
     settings = _check_case_settings(settings)
     t0 = time.perf_counter()
     key = case_key(name, settings)
-    cache = ResultCache(cache_dir, read=read_cache)
+    cache = ResultCache(cache_dir, read=read_cache, max_bytes=CACHE_MAX_BYTES)
     restored = _restore(cache, key, name, Path(staging) / name, "metrics.json", t0)
     if restored is not None:
         return restored
@@ -254,7 +259,7 @@ def run_study_job(
     t0 = time.perf_counter()
     key = study_key(name, config)
     label = study_label(name, config)
-    cache = ResultCache(cache_dir, read=read_cache)
+    cache = ResultCache(cache_dir, read=read_cache, max_bytes=CACHE_MAX_BYTES)
     dest = Path(staging) / STUDIES_DIR / name
     restored = _restore(cache, key, label, dest, "results.json", t0)
     if restored is not None:

@@ -11,7 +11,8 @@ Lines come in the order of the job list whatever order the jobs finish in. At th
 :meth:`Progress.close` prints where the time went (summed step timings and cache hits).
 
 A job reports its step from wherever it runs (this process or a worker) with
-:func:`report_step`; the runner (:mod:`compare.parallel`) routes the call to the
+:func:`report_step` (defined in the leaf module :mod:`compare.steps`, so that the engine
+can call it; re-exported here); the runner (:mod:`compare.parallel`) routes the call to the
 :class:`Progress` of the parent process. Outside a runner it does nothing.
 """
 
@@ -21,10 +22,11 @@ import math
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
+
+from .steps import report_step, step_reporter
 
 __all__ = [
     "MODES",
@@ -39,27 +41,6 @@ __all__ = [
 # others (they come after these).
 STEPS = ("generate", "EM", "compile", "sample", "figures", "write")
 MODES = ("auto", "bar", "lines")
-
-_reporter: Callable[[str], None] | None = None
-
-
-def report_step(step: str) -> None:
-    """Say that the running job has reached ``step`` (shown by the bar; ignored in lines)."""
-    if not isinstance(step, str) or not step:
-        raise ValueError(f"step must be a non-empty string; got {step!r}")
-    if _reporter is not None:
-        _reporter(step)
-
-
-@contextmanager
-def step_reporter(fn: Callable[[str], None] | None):
-    """Route :func:`report_step` to ``fn`` inside the block (the runner sets this per job)."""
-    global _reporter
-    previous, _reporter = _reporter, fn
-    try:
-        yield
-    finally:
-        _reporter = previous
 
 
 @dataclass

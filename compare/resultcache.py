@@ -54,6 +54,7 @@ from typing import Any
 import numpy as np
 
 from .reports._files import write_atomic_dir
+from .reports._html import NOTE_MARKER
 
 __all__ = [
     "CACHE_ENV",
@@ -73,7 +74,6 @@ __all__ = [
 ]
 
 CACHE_ENV = "EM_VS_BAYES_CACHE"
-NOTE_MARKER = "<!-- result-cache-note -->"
 KINDS = ("case", "study")
 # The numbers, figures and files depend on these (arviz 1.x is split into three packages;
 # xarray and h5netcdf write posterior.nc).

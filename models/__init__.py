@@ -21,7 +21,7 @@ configure_pytensor()
 
 from .baselines import advi, map_estimate  # noqa: E402
 from .categorical import DirichletPosterior, categorical, categorical_posterior  # noqa: E402
-from .data import data_names, set_data  # noqa: E402
+from .data import data_names, resize_data, set_data  # noqa: E402
 from .diagnostics import Diagnostics, diagnostics  # noqa: E402
 from .mixtures import mv_normal_mixture, normal_mixture  # noqa: E402
 from .predictive import posterior_predictive, prior_predictive  # noqa: E402
@@ -48,6 +48,7 @@ __all__ = [
     "posterior_predictive",
     "posterior_responsibilities",
     "prior_predictive",
+    "resize_data",
     "sample",
     "set_data",
 ]

@@ -6,6 +6,9 @@
 - Under CI (``CI`` set, as ``.ci/run`` has it) hypothesis derandomizes: the same examples on
   every run, so a red CI is a reproducible failure, never a lucky draw. Locally it keeps
   exploring new examples.
+- Every test has a result cache of its own (``EM_VS_BAYES_CACHE``, inherited by worker
+  processes): a test never reads the user's cached results, and a stand-in result a test
+  stores can never be read back by a real run or by another test.
 """
 
 import os
@@ -91,3 +94,16 @@ def _table_with(parsed: _Checker, caption_part: str) -> dict:
 def html_page():
     """``parse(text)`` (asserts the tags nest and close) and ``table_with(parsed, caption)``."""
     return SimpleNamespace(parse=_parse_html, table_with=_table_with)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _session_result_cache(tmp_path_factory):
+    # For module- and session-scoped fixtures, which are set up before a test's own.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("EM_VS_BAYES_CACHE", str(tmp_path_factory.mktemp("result-cache")))
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _own_result_cache(_session_result_cache, tmp_path_factory, monkeypatch):
+    monkeypatch.setenv("EM_VS_BAYES_CACHE", str(tmp_path_factory.mktemp("result-cache")))

@@ -34,6 +34,7 @@ from ..settings import (
     SAMPLERS,
     TUNE,
 )
+from ..steps import report_step
 from .fit import BayesFit, EMFit
 from .pair import Pair, fit_both
 from .params import ParameterComparison
@@ -218,10 +219,12 @@ def run(
         seeds=seeds,
     )
     start = time.perf_counter()
+    report_step("generate")
     data = case.generate(seeds["data"], method)
     pair = fit_both(case, data, seeds, draws=draws, tune=tune, chains=chains, sampler=sampler)
     em_fit, bayes = pair.em, pair.bayes
 
+    report_step("extras")
     extras_start = time.perf_counter()
     extras = kind.run_extras(case, data, em_fit, bayes, pair.alignment, seeds["em"])
     metrics = _metrics(kind, data, pair, extras)

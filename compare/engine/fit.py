@@ -22,6 +22,7 @@ import numpy as np
 from ..cases import Case, Dataset
 from ..kinds import get_kind
 from ..settings import EM_LEVEL
+from ..steps import report_step
 
 __all__ = [
     "BayesFit",
@@ -137,16 +138,19 @@ def fit_bayes(
     """Build (or reuse) the case's model for ``data`` and sample its posterior."""
     import models
 
-    key = (*case.model_key(data), sampler)
+    kind = get_kind(case.kind)
+    key = (*case.model_key(data, any_size=kind.any_size), sampler)
     start = time.perf_counter()
     model = _MODELS.get(key)
     reused = model is not None
     if reused:
-        get_kind(case.kind).set_data(model, data)
+        kind.set_data(model, data)
     else:
         model = case.make_model(data)
         _MODELS[key] = model
     build_time = 0.0 if reused else time.perf_counter() - start
+    # models.sample compiles (unless the compiled sampler is cached) and then samples.
+    report_step("sample" if reused else "compile")
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -18,6 +18,7 @@ import numpy as np
 from ..align import Alignment, permute_components
 from ..cases import Case, Dataset
 from ..kinds import get_kind
+from ..steps import report_step
 from .fit import BayesFit, EMFit, fit_bayes, fit_em
 from .params import ParameterComparison, compare_parameters
 
@@ -99,6 +100,7 @@ def fit_both(
     """
     kind = get_kind(case.kind)
     start = time.perf_counter()
+    report_step("EM")
     em_fit = fit_em(case, data, seeds["em"])
     em_time = time.perf_counter() - start
 

@@ -103,11 +103,17 @@ class Kind:
         :meth:`figure_names` for kinds that choose by the data).
     arviz_figures : tuple of str
         The ArviZ figures that apply.
+    any_size : bool
+        Whether a built model takes data with another number of rows (observations); a
+        case with fixed priors then compiles once for every data size.
     """
 
     name: ClassVar[str] = ""
     figures: ClassVar[tuple[str, ...]] = ("intervals",)
     arviz_figures: ClassVar[tuple[str, ...]] = ARVIZ_FIGURES
+    # The rows of X (and y) are observations, so a built model takes data of any size
+    # (set_data through models.resize_data): with fixed priors, one compile serves them all.
+    any_size: ClassVar[bool] = True
 
     def __repr__(self) -> str:
         return f"<kind {self.name!r}>"
@@ -183,10 +189,10 @@ class Kind:
         return int(data.X.shape[0])
 
     def set_data(self, model, data: Dataset) -> None:
-        """Swap ``data`` into a built PyMC ``model`` (default: ``X`` and ``y``)."""
+        """Swap ``data`` into a built PyMC ``model`` (default: ``X`` and ``y``, any size)."""
         import models
 
-        models.set_data(model, X=data.X, y=data.y)
+        models.resize_data(model, X=data.X, y=data.y)
 
     def simulate(
         self, draws: dict[str, np.ndarray], X, observed, rng: np.random.Generator

@@ -17,6 +17,8 @@ class CategoricalKind(Kind):
     figures = ("intervals",)
     # A PPC of four counts pooled into one density says nothing; the forest says it all.
     arviz_figures = tuple(f for f in ARVIZ_FIGURES if f != "az_ppc")
+    # X holds one count per category: its length is the model's structure.
+    any_size = False
 
     def fit(self, estimator, data) -> None:
         estimator.fit(counts=data.X)

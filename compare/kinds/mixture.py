@@ -135,10 +135,11 @@ class MixtureKind(Kind):
     def set_data(self, model, data) -> None:
         import models
 
+        # Any number of points (any_size): the compiled sampler takes them all.
         if "x" in models.data_names(model):  # the 1-D model takes a vector
-            models.set_data(model, x=data.x1d)
+            models.resize_data(model, x=data.x1d)
         else:
-            models.set_data(model, X=data.X)
+            models.resize_data(model, X=data.X)
 
     def simulate(self, draws, X, observed, rng):
         w, mu = draws["weights"], draws["means"]

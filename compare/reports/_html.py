@@ -16,6 +16,7 @@ import numpy as np
 __all__ = [
     "CSS",
     "DPI",
+    "NOTE_MARKER",
     "clean_json",
     "dump_json",
     "fmt",
@@ -26,6 +27,9 @@ __all__ = [
 ]
 
 DPI = 80
+# Where a page read back from the result cache says so (compare.resultcache.restore
+# fills the note in after it; a fresh page shows nothing).
+NOTE_MARKER = "<!-- result-cache-note -->"
 CSS = """
 body{font-family:system-ui,sans-serif;margin:1.5em auto;max-width:1100px;color:#222}
 table{border-collapse:collapse;font-size:0.85em;margin:0.5em 0}

@@ -25,7 +25,7 @@ import numpy as np
 from .. import metrics as M
 from ..settings import EM_PCT, HDI_PCT, HDI_PROB
 from ._files import save_figures
-from ._html import dump_json, fmt, interval, md_table, page_head, table
+from ._html import NOTE_MARKER, dump_json, fmt, interval, md_table, page_head, table
 
 __all__ = ["PARAM_HEADER", "key_numbers", "write_case"]
 
@@ -185,6 +185,7 @@ def _case_html(result, doc, captions, summary_header, summary_rows, sections) ->
             prior=html.escape(case.prior_text()),
         )
     )
+    parts.append(NOTE_MARKER)
     if result.notes:
         parts.append(
             "<ul class='notes'>"
@@ -242,7 +243,7 @@ def _case_html(result, doc, captions, summary_header, summary_rows, sections) ->
 
 def _case_md(result, doc) -> str:
     case = result.case
-    lines = [f"# {case.name}", "", case.description, ""]
+    lines = [f"# {case.name}", "", case.description, "", NOTE_MARKER, ""]
     if not result.converged:
         lines += [f"**{warning_text(result)}**", ""]
     lines += [f"- {n}" for n in result.notes] + [""]

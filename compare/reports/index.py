@@ -9,7 +9,8 @@ Layout of ``out``::
     studies/<name>/             one folder per study (:mod:`compare.reports.study_page`)
 
 :func:`write_report` writes each case folder whole (built beside it, then swapped in) and
-then the index; anything else in ``out`` (the user's files and folders, studies, case
+then the index (:func:`write_index`, which reads only the ``metrics.json`` documents, so the
+runner builds it from folders fitted now and folders read back from the result cache alike); anything else in ``out`` (the user's files and folders, studies, case
 folders of earlier runs) is left as it is. The studies block is rebuilt from the
 ``results.json`` files present, so studies written by separate runs all appear.
 """
@@ -35,6 +36,7 @@ __all__ = [
     "link_studies",
     "read_studies",
     "studies_block",
+    "write_index",
     "write_report",
     "write_studies_index",
 ]
@@ -74,35 +76,93 @@ def write_report(
     out = check_out_dir(out)
     results = list(results)
     out.mkdir(parents=True, exist_ok=True)
-    docs = {}
+    docs = []
     for result in results:
 
         def build(tmp: Path, result=result) -> None:
-            docs[result.case.name] = write_case(result, tmp)
+            # What the index reads, from the result, under what the page wrote (the same).
+            known = {
+                "case": result.case.name,
+                "description": result.case.description,
+                "converged": result.converged,
+                "diagnostics": result.diagnostics,
+                "metrics": result.metrics,
+                "timings": result.timings,
+            }
+            docs.append(known | write_case(result, tmp))
 
         write_atomic_dir(out / result.case.name, build, keep_files=False)
+    return write_index(out, docs, total_time=total_time)
+
+
+def write_index(
+    out: str | os.PathLike,
+    docs,
+    *,
+    total_time: float | None = None,
+    cached=(),
+) -> Path:
+    """Write ``out/index.html`` from the case folders' ``metrics.json`` documents.
+
+    Only the documents are read (never a fitted result), so a case read back from the
+    result cache appears exactly like one fitted in this run.
+
+    Parameters
+    ----------
+    out : path
+        The report folder; the case folders ``out/<case>/`` are already in place.
+    docs : sequence of dict
+        One ``metrics.json`` document per case (``case``, ``description``, ``converged``,
+        ``diagnostics``, ``metrics``, ``timings``, ``figures``), in the order the rows
+        are shown.
+    total_time : float, optional
+        Wall seconds of the run, shown under the table.
+    cached : collection of str
+        Names of the cases read from the result cache (marked in their row).
+
+    Returns
+    -------
+    Path
+        ``out/index.html`` (absolute).
+    """
+    out = check_out_dir(out)
+    out.mkdir(parents=True, exist_ok=True)
+    docs = list(docs)
+    for i, doc in enumerate(docs):
+        missing = [k for k in _INDEX_KEYS if k not in doc]
+        if missing:
+            raise ValueError(
+                f"docs[{i}] must be a metrics.json document with {', '.join(_INDEX_KEYS)}; "
+                f"missing {', '.join(missing)}"
+            )
     index = out / "index.html"
-    write_text_atomic(index, _index_html(results, docs, total_time, studies_block(out)))
+    html_text = _index_html(docs, set(cached), total_time, studies_block(out))
+    write_text_atomic(index, html_text)
     return index.resolve()
 
 
-def _index_html(results, docs, total_time, studies: str = "") -> str:
+_INDEX_KEYS = ("case", "description", "converged", "diagnostics", "metrics", "timings", "figures")
+
+
+def _index_html(docs, cached, total_time, studies: str = "") -> str:
     header = [
         "case", "status", "log-lik EM", "log-lik post. mean", "ARI EM", "ARI post.",
         "max |resp diff|", "max R-hat", "div.", "min ESS", "compile s", "sampling s", "figure",
     ]  # fmt: skip
     rows = []
-    for r in results:
-        name = html.escape(r.case.name)
-        m, d = r.metrics, r.diagnostics
+    for doc in docs:
+        name = html.escape(doc["case"])
+        m, d, t = doc["metrics"], doc["diagnostics"], doc["timings"]
         status = (
             "<span class='ok'>OK</span>"
-            if r.converged
+            if doc["converged"]
             else "<span class='bad'>WARNING: not converged</span><br><small>"
             + html.escape("; ".join(d.get("reasons", [])))
             + "</small>"
         )
-        figs = docs[r.case.name]["figures"]
+        if doc["case"] in cached:
+            status += "<br><small>(result cache)</small>"
+        figs = doc["figures"]
         thumb = (
             f"<a href='{name}/index.html'><img src='{name}/{figs[0]}' width='150' alt='{name}'></a>"
             if figs
@@ -111,7 +171,7 @@ def _index_html(results, docs, total_time, studies: str = "") -> str:
         rows.append(
             [
                 f"<a href='{name}/index.html'><b>{name}</b></a><br><small>"
-                f"{html.escape(r.case.description)}</small>",
+                f"{html.escape(doc['description'])}</small>",
                 status,
                 fmt(m.get(M.LOG_LIKELIHOOD_EM), 6),
                 fmt(m.get(M.LOG_LIKELIHOOD_POSTERIOR_MEAN), 6),
@@ -121,28 +181,36 @@ def _index_html(results, docs, total_time, studies: str = "") -> str:
                 fmt(d.get("max_rhat")),
                 fmt(d.get("divergences")),
                 fmt(d.get("min_ess_bulk"), 3),
-                fmt(r.timings.get("compile"), 3),
-                fmt(r.timings.get("sampling"), 3),
+                fmt(t.get("compile"), 3),
+                fmt(t.get("sampling"), 3),
                 thumb,
             ]
         )
-    bad = [r.case.name for r in results if not r.converged]
+    bad = [doc["case"] for doc in docs if not doc["converged"]]
     warning = (
         f"<p class='warn'>WARNING: {len(bad)} case(s) did not converge cleanly: "
         f"{html.escape(', '.join(bad))}. Their posterior numbers are not clean results.</p>"
         if bad
         else ""
     )
+    hits = [doc["case"] for doc in docs if doc["case"] in cached]
+    reused = (
+        f"<p>{len(hits)} of {len(docs)} case(s) were read back from the result cache "
+        "(same settings, case definition, source and library versions; their pages say "
+        "when they were fitted). <code>--no-cache</code> fits every case again.</p>"
+        if hits
+        else ""
+    )
     total = (
         ""
         if total_time is None
-        else f"<p>Wall time of the fits (both sides, every case): {total_time:.1f} s.</p>"
+        else f"<p>Wall time of the run (both sides, every case): {total_time:.1f} s.</p>"
     )
     return (
         f"{page_head('EM vs Bayes')}<h1>EM vs Bayes: comparison report</h1>"
         "<p>Each case fits the same synthetic data by EM / maximum likelihood and by a PyMC "
         f"posterior. EM intervals are {EM_PCT}, posterior intervals are {HDI_PCT} HDIs.</p>"
-        f"{warning}{table(header, rows, left=2)}{total}{studies}</body></html>"
+        f"{warning}{reused}{table(header, rows, left=2)}{total}{studies}</body></html>"
     )
 
 

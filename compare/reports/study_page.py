@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._files import check_out_dir, save_figures, write_atomic_dir
-from ._html import dump_json, fmt, page_head, table
+from ._html import NOTE_MARKER, dump_json, fmt, page_head, table
 from .index import STUDIES_DIR, link_studies, write_studies_index
 
 if TYPE_CHECKING:  # only for the annotations: the studies sit below the reports
@@ -103,6 +103,7 @@ def _study_html(result: StudyResult, doc: dict) -> str:
         f"<h1>Study: {esc(result.name)}</h1>",
         f"<p class='question'><b>Question.</b> {esc(result.question)}</p>",
         f"<p class='answer'><b>Answer (from this run's numbers).</b> {esc(result.answer)}</p>",
+        NOTE_MARKER,
     ]
     if result.warnings:
         parts.append(

@@ -116,7 +116,9 @@ def test_failed_study_exits_1_and_keeps_the_others(monkeypatch, tmp_path, capsys
 
     monkeypatch.setattr(compare.studies, "run_study", fake_run)
     out = tmp_path / "r"
-    assert main(["study", "coverage", "sample-size", "--quick", "--out", str(out)]) == 1
+    # One worker: the jobs run in this process, where run_study is replaced.
+    argv = ["study", "coverage", "sample-size", "--quick", "--workers", "1", "--out", str(out)]
+    assert main(argv) == 1
     printed = capsys.readouterr()
     assert "FAILED: RuntimeError: boom" in printed.out and "coverage" in printed.err
     assert (out / "studies" / "sample-size" / "index.html").is_file()
