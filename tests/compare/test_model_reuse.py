@@ -23,7 +23,11 @@ def key(case, data):
 def test_fixed_prior_cases_share_a_model_across_data_sizes():
     one, close = CASES["lecture-1d"], CASES["lecture-1d-close"]
     data = one.generate(0)
-    assert key(one, data) == key(one, smaller(data, 60)) == key(close, close.generate(3))
+    # The conjugate default fixes each case's hyperparameters (from its pilot data): every
+    # seed and size of a case shares its model; under the weak priors two cases share too.
+    assert key(one, data) == key(one, smaller(data, 60)) == key(one, one.generate(3))
+    weak_one, weak_close = one.with_prior("weak"), close.with_prior("weak")
+    assert key(weak_one, data) == key(weak_close, close.generate(3))
     # Without any_size the number of rows still counts (the old key).
     assert one.model_key(data) != one.model_key(smaller(data, 60))
     # The feature count is the structure: a 2-D case never shares with a 1-D one.
