@@ -175,6 +175,7 @@ def render(data: dict, directory: Path) -> str:
     advi_text = (
         f"ADVI: {data['advi']['n_advi']} steps mean-field, {data['advi']['n_fullrank']} "
         f"full-rank (adagrad_window, step size {data['advi']['learning_rate']:g}), "
+        f"parameters averaged over the last {data['advi'].get('average', 0)} steps, "
         f"{data['advi']['draws']} draws each."
     )
     left_out = data.get("left_out", [])

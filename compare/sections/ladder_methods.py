@@ -290,6 +290,7 @@ def _advi(case, data, model, method: str, seed: int, level, nuts_means, names, o
         n=advi[steps],
         draws=advi["draws"],
         learning_rate=advi["learning_rate"],
+        average=advi["average"],
         random_seed=seed,
     )
     draws = kind.posterior_parameters(idata.posterior, data)
@@ -297,7 +298,10 @@ def _advi(case, data, model, method: str, seed: int, level, nuts_means, names, o
     draws = permute_components(draws, order, draws=True)
     params = _from_draws(draws, level)
     seconds = time.perf_counter() - start
-    note = f"central {level:.0%} of {advi['draws']} draws after {advi[steps]} steps"
+    note = (
+        f"central {level:.0%} of {advi['draws']} draws after {advi[steps]} steps "
+        f"(parameters averaged over the last {advi['average']})"
+    )
     return Rung(method, note, params, seconds, _draw_densities(draws, names) if one_d else {})
 
 
@@ -317,7 +321,8 @@ def climb(case, data, fitted, seed: int, *, level: float = EM_LEVEL, advi=None, 
     level : float, default :data:`compare.settings.EM_LEVEL`
         One interval level for every rung.
     advi : dict, optional
-        ``n_advi``, ``n_fullrank`` (steps), ``learning_rate``, ``draws``; default
+        ``n_advi``, ``n_fullrank`` (steps), ``learning_rate``, ``average`` (the last steps
+        whose parameters are averaged, see ``models.advi``), ``draws``; default
         :data:`compare.settings.LADDER_ADVI`.
     rungs : sequence of str, default :data:`RUNGS`
         Which rungs to climb (NUTS is always there).

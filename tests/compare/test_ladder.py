@@ -125,10 +125,19 @@ def test_section_renders_and_references_only_files_it_wrote(tmp_path):
 
 @pytest.mark.slow
 def test_well_separated_n1000_every_method_passes_and_vb_is_narrower():
+    """Means 4 sds apart, n = 1,000: separated (EM's and NUTS' answers agree) yet
+    overlapping enough (~2% of points in the other component's half) for the
+    mean-field shrinkage of VB to show. 10 sds apart the assignments are certain and VB's
+    sds equal the exact posterior's (ratio 1.00-1.01); 3 sds apart VB's means' sds are
+    ~0.46 x NUTS' and MAP-EM's mode drifts 0.27 sd from the posterior mean.
+
+    Measured (seed 0, quick draws; worst |error| / NUTS sd, sd / NUTS sd of the means):
+    EM 0.08, MAP-EM + Laplace 0.15, VB 0.07 (0.87, 0.87), ADVI 0.17, ADVI full-rank 0.09.
+    """
     from compare.engine.comparison import run
 
     counts = (500, 500)
-    truth = _mixture_truth(counts, [0.0, 10.0], [1.0, 1.0])
+    truth = _mixture_truth(counts, [0.0, 4.0], [1.0, 1.0])
     base = CASES["lecture-1d"]
     generate = _mixture_generator(counts, truth)
     prior = em.NormalInverseWishart.default(generate(0, "numpy").X, 2, "full")

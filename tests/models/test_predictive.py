@@ -92,3 +92,26 @@ def test_advi_refuses_bad_arguments(small_conjugate):
         models.advi(None)
     with pytest.raises(TypeError, match=r"model must be a pymc\.Model"):
         models.map_estimate("model")
+
+
+def test_advi_iterate_average_lands_on_a_narrow_posterior():
+    # mu ~ N(0, 10^2), y_i ~ N(mu, 1), n = 1,000: the exact posterior is N(m, s^2) with
+    # s = 0.032. adagrad_window moves mu by ~ the step size (0.01, a third of s) per step,
+    # so the last iterate jitters; the mean of the last 1,000 iterates does not.
+    import pymc as pm
+
+    y = np.random.default_rng(0).normal(size=1000)
+    with pm.Model() as model:
+        mu = pm.Normal("mu", 0.0, 10.0)
+        pm.Normal("y", mu, 1.0, observed=y)
+    precision = len(y) + 1 / 100
+    exact_mean, exact_sd = y.sum() / precision, precision**-0.5
+    fit = models.advi(model, n=3000, learning_rate=0.01, average=1000, draws=4000, random_seed=1)
+    draws = fit.posterior["mu"].values
+    assert fit.attrs["average"] == 1000
+    assert abs(draws.mean() - exact_mean) / exact_sd < 0.1
+    assert draws.std() / exact_sd == pytest.approx(1.0, abs=0.1)
+    with pytest.raises(ValueError, match=r"average must be at most n = 10"):
+        models.advi(model, n=10, average=11)
+    with pytest.raises(ValueError, match="average must be"):
+        models.advi(model, n=10, average=-1)
