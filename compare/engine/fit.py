@@ -146,7 +146,7 @@ def fit_bayes(
     if reused:
         kind.set_data(model, data)
     else:
-        model = case.make_model(data)
+        model = kind.build_model(case, data)
         _MODELS[key] = model
     build_time = 0.0 if reused else time.perf_counter() - start
     # models.sample compiles (unless the compiled sampler is cached) and then samples.

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from .. import metrics as M
+from ..conjugate import PILOT_SEED
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -187,6 +188,23 @@ class Kind:
     def n_observations(self, data: Dataset) -> int:
         """How many observations ``data`` holds (default: its rows)."""
         return int(data.X.shape[0])
+
+    def build_model(self, case: Case, data: Dataset, **options):
+        """The case's PyMC model for ``data``, the same whichever data set built it first.
+
+        A compiled model is shared by every seed (and every size, for kinds that take any
+        size) of a case whose priors do not depend on its data. The builders derive a
+        starting point from the data they are given (the ordered means start at the data's
+        quantiles), so such a model is built from the case's pilot data set and then takes
+        ``data``: otherwise a case's draws would depend on which data set happened to build
+        its model earlier in the process. ``options`` go to ``case.make_model`` (e.g.
+        ``ordering="none"``).
+        """
+        if case.data_independent_priors and self.any_size:
+            model = case.make_model(case.generate(PILOT_SEED, "numpy"), **options)
+            self.set_data(model, data)
+            return model
+        return case.make_model(data, **options)
 
     def set_data(self, model, data: Dataset) -> None:
         """Swap ``data`` into a built PyMC ``model`` (default: ``X`` and ``y``, any size)."""

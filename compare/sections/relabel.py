@@ -126,7 +126,7 @@ def _unordered_model(case, data):
         import models
 
         return models.set_data(_MODELS[key], x=data.x1d)
-    _MODELS[key] = case.make_model(data, ordering="none")
+    _MODELS[key] = get_kind(case.kind).build_model(case, data, ordering="none")
     return _MODELS[key]
 
 

@@ -88,7 +88,7 @@ def test_cases_that_share_a_compiled_model_share_a_group():
 @pytest.mark.slow
 def test_a_case_job_is_cached_and_restored(tmp_path):
     settings = {"seed": 0, "draws": 200, "tune": 200, "chains": 2, "sampler": "nutpie",
-                "quick": True, "method": "numpy"}  # fmt: skip
+                "quick": True, "method": "numpy", "prior": None, "ladder": "default"}  # fmt: skip
     first = run_case_job("families", settings, str(tmp_path / "a"), str(tmp_path / "cache"))
     second = run_case_job("families", settings, str(tmp_path / "b"), str(tmp_path / "cache"))
     assert not first.report.cached and second.report.cached
