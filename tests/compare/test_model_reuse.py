@@ -2,6 +2,7 @@
 
 import dataclasses
 
+import numpy as np
 import pytest
 
 from compare.cases import CASES
@@ -55,3 +56,16 @@ def test_a_second_data_size_reuses_the_compiled_model():
     assert not first.reused_model and second.reused_model
     assert models.compile_counts() == before
     assert second.idata.observed_data["x_obs"].sizes["obs_id"] == len(data.X)
+
+
+@pytest.mark.slow
+def test_a_cases_draws_do_not_depend_on_which_data_built_its_model():
+    case = CASES["lecture-1d"]
+    settings = {"seed": 1, "draws": 100, "tune": 100, "chains": 2, "sampler": "nutpie"}
+    clear_model_cache()
+    alone = fit_bayes(case, case.generate(3), **settings)
+    clear_model_cache()
+    fit_bayes(case, smaller(case.generate(5), 60), **settings)  # builds the shared model
+    after = fit_bayes(case, case.generate(3), **settings)
+    assert after.reused_model and not alone.reused_model
+    np.testing.assert_array_equal(after.idata.posterior["mu"], alone.idata.posterior["mu"])
