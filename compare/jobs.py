@@ -21,6 +21,7 @@ from pathlib import Path
 from .cases import get_case
 from .progress import JobReport, report_step
 from .resultcache import JobKey, ResultCache, job_key, restore
+from .settings import SAMPLERS
 
 __all__ = [
     "CACHE_MAX_BYTES",
@@ -273,7 +274,7 @@ def run_study_job(
     write_study(result, staging)
     seconds = time.perf_counter() - t0
     after = _compile_counts()
-    compiled = sum(after.get(k, 0) - before.get(k, 0) for k in ("nutpie", "pymc"))
+    compiled = sum(after.get(k, 0) - before.get(k, 0) for k in SAMPLERS)
     t = result.timings
     extra = f", {t['per_replication']:.2f} s per replication" if "per_replication" in t else ""
     warned = f", {len(result.warnings)} warning(s)" if result.warnings else ""
