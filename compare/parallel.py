@@ -262,6 +262,8 @@ def _run_pool(jobs, batches, workers, emit, preload) -> list[JobResult]:
         except queue_module.Empty:
             pass
 
+    # Children alive before the pool: _stop must leave them alone.
+    others = set(multiprocessing.active_children())
     executor = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
@@ -294,24 +296,37 @@ def _run_pool(jobs, batches, workers, emit, preload) -> list[JobResult]:
                         failed = JobResult(i, jobs[i].label, False, error=reason)
                         dispatch("done", i, pickle.dumps(failed))
     except BaseException:
-        _stop(executor)
+        _stop(executor, others)
         raise
     executor.shutdown(wait=True)
     events.close()
     return results
 
 
-def _stop(executor: ProcessPoolExecutor) -> None:
-    """Terminate the workers now (Ctrl-C or an error in this process)."""
+def _stop(executor: ProcessPoolExecutor, others: set) -> None:
+    """Terminate the workers now (Ctrl-C or an error in this process).
+
+    ``others`` are the child processes that were alive before the pool started.
+    """
     # Python 3.12 has no public call for this (3.14 adds terminate_workers); the pool's
-    # process table is the documented-in-source way the executor itself uses.
-    processes = list((getattr(executor, "_processes", None) or {}).values())
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
+    # process table is the documented-in-source way the executor itself uses. A Ctrl-C
+    # that lands while the pool is still spawning a worker can leave that worker out of
+    # the table (or have it appear just after), so every child started since the pool
+    # began is stopped, in rounds until none is left.
+    table = list((getattr(executor, "_processes", None) or {}).values())
     executor.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.join(timeout=5)
+    manager = getattr(executor, "_executor_manager_thread", None)
+    for round_ in range(6):
+        mine = [p for p in multiprocessing.active_children() if p not in others]
+        alive = [p for p in dict.fromkeys([*table, *mine]) if p.is_alive()]
+        if not alive and round_ > 0:
+            return
+        for process in alive:
+            process.terminate()
+        for process in alive:
+            process.join(timeout=5)
+        if manager is not None:  # it may still be starting a worker: let it finish first
+            manager.join(timeout=5)
 
 
 # --------------------------------------------------------------------------------------------

@@ -130,7 +130,19 @@ def test_ctrl_c_stops_the_workers_cleanly(tmp_path):
                      workers=2, on_event=started)
         except KeyboardInterrupt:
             import multiprocessing
-            print("interrupted", len(multiprocessing.active_children()), flush=True)
+
+            def running(pid):
+                # active_children() also lists a worker already reaped by another thread
+                # (its poll() sees ECHILD); ask the operating system instead.
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    return False
+                with open("/proc/%d/stat" % pid) as f:
+                    return f.read().split(")")[-1].split()[0] != "Z"
+
+            left = [c for c in multiprocessing.active_children() if running(c.pid)]
+            print("interrupted", len(left), flush=True)
         """
     )
     proc = subprocess.Popen(
