@@ -177,7 +177,7 @@ def run_case_job(
     ----------
     name : str
     settings : dict
-        Exactly :data:`CASE_SETTINGS`, as :func:`compare.comparison.run` takes them.
+        Exactly :data:`CASE_SETTINGS`, as :func:`compare.engine.comparison.run` takes them.
     staging : str
         An existing folder; the case's page folder is written inside it.
     cache_dir : str, optional
