@@ -84,6 +84,10 @@ class PriorOption:
     model_group: str
 
 
+#: Where a case's chains may start (:attr:`Case.chains_start`).
+CHAINS_STARTS = ("default", "em")
+
+
 @dataclass(frozen=True)
 class Case:
     """A named comparison: data, truth, the EM/MLE side and the Bayesian side.
@@ -135,6 +139,11 @@ class Case:
     real_data : bool
         The data are real measurements (a shipped data set or the user's file): no truth,
         and the page cites where the data came from and checks the model against them.
+    chains_start : {"default", "em"}
+        Where the NUTS chains start: ``"default"``, the model's own initial point;
+        ``"em"``, every chain at EM's fitted solution (:meth:`compare.kinds.Kind.em_start`),
+        for a posterior with several modes where chains from the default point end in
+        different ones. The page's notes say which.
     """
 
     name: str
@@ -191,6 +200,13 @@ class Case:
         return self.prior_note
 
     real_data: bool = False
+    chains_start: str = "default"
+
+    def __post_init__(self) -> None:
+        if self.chains_start not in CHAINS_STARTS:
+            raise ValueError(
+                f"chains_start must be one of {', '.join(CHAINS_STARTS)}; got {self.chains_start!r}"
+            )
 
     def model_key(self, data: Dataset, any_size: bool = False) -> tuple:
         """What identifies a compiled model that can be reused (with ``set_data``) for ``data``.
@@ -654,6 +670,7 @@ def real_mixture_case(
     feature_names=None,
     notes: tuple[str, ...] = (),
     n_init: int = 10,
+    chains_start: str = "default",
 ) -> Case:
     """A K-component mixture fitted to fixed real data (no truth; components matched to EM).
 
@@ -671,6 +688,8 @@ def real_mixture_case(
     notes : tuple of str
     n_init : int, default 10
         EM's k-means++ restarts (real data have local maxima the lecture's data lack).
+    chains_start : {"default", "em"}
+        See :attr:`Case.chains_start`.
 
     Returns
     -------
@@ -736,6 +755,7 @@ def real_mixture_case(
             *notes,
         ),
         real_data=True,
+        chains_start=chains_start,
     )
 
 
@@ -783,6 +803,18 @@ def _iris(n_components: int) -> Case:
         n_components,
         "full",
         feature_names=_IRIS_COLUMNS,
+        # Measured at K=3 (4 chains x 1000, seed 0): from the default start every chain
+        # settled where versicolor and virginica share a component and the third holds a
+        # few points (R-hat 2.66, 179 s of sampling); from EM's solution, R-hat 1.006 in 9 s.
+        chains_start="em",
+        notes=(
+            "The chains start at EM's solution. This posterior has more than one mode: from "
+            "the model's default start (the data's quantiles) the chains settle where "
+            "versicolor and virginica share one component and the third holds a handful of "
+            "flowers (weight under 1 %), and wander there slowly. The page describes the mode "
+            "EM found; its R-hat checks the mixing within that mode, not that no other mode "
+            "exists.",
+        ),
     )
 
 

@@ -28,6 +28,7 @@ from .predictive import posterior_predictive, prior_predictive  # noqa: E402
 from .regression import linear_regression, logistic_regression  # noqa: E402
 from .responsibilities import posterior_responsibilities  # noqa: E402
 from .sampling import SAMPLERS, SamplingWarning, compile_counts, sample  # noqa: E402
+from .starts import mixture_start  # noqa: E402
 
 __all__ = [
     "SAMPLERS",
@@ -43,6 +44,7 @@ __all__ = [
     "linear_regression",
     "logistic_regression",
     "map_estimate",
+    "mixture_start",
     "mv_normal_mixture",
     "normal_mixture",
     "posterior_predictive",

@@ -134,8 +134,13 @@ def fit_bayes(
     tune: int,
     chains: int,
     sampler: str,
+    em_fit: EMFit | None = None,
 ) -> BayesFit:
-    """Build (or reuse) the case's model for ``data`` and sample its posterior."""
+    """Build (or reuse) the case's model for ``data`` and sample its posterior.
+
+    A case with ``chains_start="em"`` starts every chain at ``em_fit``'s solution, which it
+    then requires.
+    """
     import models
 
     kind = get_kind(case.kind)
@@ -152,10 +157,21 @@ def fit_bayes(
     # models.sample compiles (unless the compiled sampler is cached) and then samples.
     report_step("sample" if reused else "compile")
 
+    initvals = None
+    if case.chains_start == "em":
+        if em_fit is None:
+            raise ValueError(f"case {case.name!r} starts its chains at EM's fit: pass em_fit")
+        initvals = [kind.em_start(model, em_fit.estimator)] * chains
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         idata = models.sample(
-            model, draws=draws, tune=tune, chains=chains, sampler=sampler, random_seed=seed
+            model,
+            draws=draws,
+            tune=tune,
+            chains=chains,
+            sampler=sampler,
+            random_seed=seed,
+            initvals=initvals,
         )
     return BayesFit(
         model=model,

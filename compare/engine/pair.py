@@ -111,7 +111,14 @@ def fit_both(
         boot_time = time.perf_counter() - t0
 
     bayes = fit_bayes(
-        case, data, seed=seeds["mcmc"], draws=draws, tune=tune, chains=chains, sampler=sampler
+        case,
+        data,
+        seed=seeds["mcmc"],
+        draws=draws,
+        tune=tune,
+        chains=chains,
+        sampler=sampler,
+        em_fit=em_fit,
     )
 
     extras_start = time.perf_counter()

@@ -206,6 +206,14 @@ class Kind:
             return model
         return case.make_model(data, **options)
 
+    def em_start(self, model, estimator) -> dict:
+        """The point of ``model`` at the fitted ``estimator``'s parameters, for the chains of
+        a case with ``chains_start="em"`` (mapping of free-variable names to values).
+
+        The default refuses: a kind whose posterior needs it says how.
+        """
+        raise ValueError(f"chains_start='em' is not available for {self.name} cases")
+
     def set_data(self, model, data: Dataset) -> None:
         """Swap ``data`` into a built PyMC ``model`` (default: ``X`` and ``y``, any size)."""
         import models

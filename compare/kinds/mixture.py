@@ -132,6 +132,13 @@ class MixtureKind(Kind):
             data.X, point["weights"], point["means"], point["covariances"]
         )
 
+    def em_start(self, model, estimator) -> dict:
+        import models
+
+        return models.mixture_start(
+            model, estimator.weights_, estimator.means_, estimator.full_covariances()
+        )
+
     def set_data(self, model, data) -> None:
         import models
 
