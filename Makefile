@@ -11,11 +11,15 @@ OUT ?= reports
 
 .PHONY: test test-all report lint format bench clean
 
+# The suite runs in worker processes, one per core (at most 4), each taking whole test files
+# so that a file's shared fixtures (a compiled model, a tiny study run) are built once.
+PYTEST_WORKERS := -n auto --maxprocesses=4 --dist loadfile
+
 test: $(DEV_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_WORKERS)
 
 test-all: $(DEV_STAMP)
-	$(BIN)/python -m pytest -m ""
+	$(BIN)/python -m pytest $(PYTEST_WORKERS) -m ""
 
 # Every case (full draws) and every study (quick) as one run, so both workers take cases
 # and studies alike; unchanged ones are read back from the result cache.

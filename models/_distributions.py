@@ -57,8 +57,8 @@ def inverse_wishart(name: str, nu: float, psi: np.ndarray, **kwargs):
     name : str
     nu : float
         Degrees of freedom, ``nu > d - 1``.
-    psi : ndarray of shape (d, d)
-        Scale matrix, symmetric positive definite.
+    psi : ndarray or tensor of shape (d, d)
+        Scale matrix, symmetric positive definite; a tensor needs a static shape.
     **kwargs
         ``dims`` or ``shape`` (leading batch axes then the two matrix axes) and the like.
 
@@ -69,8 +69,10 @@ def inverse_wishart(name: str, nu: float, psi: np.ndarray, **kwargs):
         ``psi / (nu - d - 1)`` (the mode ``psi / (nu + d + 1)`` if ``nu <= d + 1``); its
         prior draws come from ``scipy.stats.invwishart``.
     """
-    psi = np.asarray(psi, dtype=np.float64)
-    d = psi.shape[-1]
+    psi = pt.as_tensor(psi, dtype="float64")
+    d = psi.type.shape[-1]
+    if d is None:
+        raise ValueError("psi must have a static shape (d, d)")
 
     def random(nu, psi, rng=None, size=None):
         # PyMC may hand the parameters already broadcast to the batch shape.

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import numpy as np
 import pymc as pm
+import pytensor
 import pytensor.tensor as pt
 from pymc.distributions.transforms import ordered
 
@@ -147,19 +148,28 @@ def normal_mixture(
 
     with pm.Model(coords={"component": np.arange(K), "obs_id": np.arange(len(x))}) as model:
         x_data = pm.Data("x", x, dims="obs_id")
-        w = pm.Dirichlet("w", a=weight_concentration, dims="component")
+        w = pm.Dirichlet(
+            "w", a=_hyper("weight_concentration", weight_concentration), dims="component"
+        )
         order = _ordering(K, ordered, ordered_means)
         if prior == "weak":
-            mu = pm.Normal("mu", mu_loc, mu_scale, dims="component", **order)
-            sigma = pm.HalfNormal("sigma", sigma_scale, dims="component")
+            mu = pm.Normal(
+                "mu",
+                _hyper("mu_loc", mu_loc),
+                _hyper("mu_scale", mu_scale),
+                dims="component",
+                **order,
+            )
+            sigma = pm.HalfNormal("sigma", _hyper("sigma_scale", sigma_scale), dims="component")
         else:
-            nu0, psi0 = hyper.degrees_of_freedom, hyper.covariance_prior[0]
+            nu0 = _hyper("degrees_of_freedom", hyper.degrees_of_freedom)
+            psi0 = _hyper("covariance_prior", hyper.covariance_prior[0])
             variance = pm.InverseGamma("variance", nu0 / 2, psi0 / 2, dims="component")
             mu = with_start(
                 "mu",
                 pm.Normal.dist,
-                hyper.mean_prior[0],
-                pt.sqrt(variance / hyper.mean_precision),
+                _hyper("mean_prior", hyper.mean_prior[0]),
+                pt.sqrt(variance / _hyper("mean_precision", hyper.mean_precision)),
                 start=start,
                 signature="(),()->()",
                 dims="component",
@@ -272,11 +282,21 @@ def mv_normal_mixture(
     with pm.Model(coords=coords | {"obs_id": np.arange(n)}) as model:
         X_data = pm.Data("X", X, dims=("obs_id", "feature"))
         order = _ordering(K, OrderedFirstColumn(), ordered_means)
-        w = pm.Dirichlet("w", a=weight_concentration, dims="component")
+        w = pm.Dirichlet(
+            "w", a=_hyper("weight_concentration", weight_concentration), dims="component"
+        )
         if prior == "weak":
             mu_loc, mu_scale, sigma_scale, eta = weak
-            mu = pm.Normal("mu", mu_loc, mu_scale, dims=("component", "feature"), **order)
+            mu = pm.Normal(
+                "mu",
+                _hyper("mu_loc", mu_loc),
+                _hyper("mu_scale", mu_scale),
+                dims=("component", "feature"),
+                **order,
+            )
+            sigma_scale = _hyper("sigma_scale", np.broadcast_to(sigma_scale, (K, d)))
             if covariance == "full":
+                eta = _hyper("lkj_eta", eta)
                 chol = pt.stack([_lkj_chol(k, d, eta, sigma_scale[k]) for k in range(K)])
             else:
                 sigma = pm.HalfNormal("sigma", sigma_scale, dims=("component", "feature"))
@@ -294,15 +314,18 @@ def mv_normal_mixture(
 
 def _conjugate_mv(hyper, covariance, start, d, order, matrix_dims):
     """``(mu, chol)`` of the conjugate n-D prior, declared in the current model."""
-    nu0, psi0, kappa0 = hyper.degrees_of_freedom, hyper.covariance_prior, hyper.mean_precision
+    nu0 = _hyper("degrees_of_freedom", hyper.degrees_of_freedom)
+    psi0 = _hyper("covariance_prior", hyper.covariance_prior)
+    kappa0 = _hyper("mean_precision", hyper.mean_precision)
+    mean_prior = _hyper("mean_prior", hyper.mean_prior)
     if covariance == "full":
         cov = inverse_wishart("cov", nu0, psi0, dims=matrix_dims)
         chol = pt.linalg.cholesky(cov)
         mu = with_start(
             "mu",
             lambda m, c, size: pm.MvNormal.dist(m, chol=c, size=size),
-            hyper.mean_prior,
-            chol / np.sqrt(kappa0),
+            mean_prior,
+            chol / pt.sqrt(kappa0),
             start=start,
             signature="(d),(d,d)->(d)",
             dims=("component", "feature"),
@@ -314,8 +337,8 @@ def _conjugate_mv(hyper, covariance, start, d, order, matrix_dims):
     mu = with_start(
         "mu",
         pm.Normal.dist,
-        hyper.mean_prior,
-        sigma / np.sqrt(kappa0),
+        mean_prior,
+        sigma / pt.sqrt(kappa0),
         start=start,
         signature="(),()->()",
         dims=("component", "feature"),
@@ -379,6 +402,17 @@ def _check_family(prior: str, given: dict) -> None:
             f"accepted with prior={prior!r}: weight_concentration and "
             f"{', '.join(n for n in (_WEAK_ONLY if prior == 'weak' else _CONJUGATE_ONLY))}"
         )
+
+
+def _hyper(name: str, value) -> pt.TensorVariable:
+    """A hyperparameter held in a shared variable ``prior_<name>`` instead of a constant.
+
+    Models that differ only in their hyperparameters (two cases' priors, one structure
+    refitted at several sizes) then have one graph: PyTensor's compiled code is reused from
+    its cache, and :func:`models.sample` reuses one compiled sampler for all of them.
+    """
+    value = np.asarray(value, dtype=np.float64)
+    return pytensor.shared(value, name=f"prior_{name}", shape=value.shape)
 
 
 def _ordering(K: int, transform, ordered_means: bool) -> dict:

@@ -61,6 +61,9 @@ def posterior_predictive(
     return pm.sample_posterior_predictive(
         idata,
         model=model,
+        # The posterior's draws are kept as they are; PyMC would otherwise warn that the
+        # priors' shared hyperparameters could have changed since sampling.
+        freeze_vars=[rv.name for rv in model.free_RVs if rv.name in idata.posterior],
         random_seed=resolve_seed(random_seed),
         progressbar=progressbar,
         extend_inferencedata=False,

@@ -53,7 +53,7 @@ def mixture_start(model: pm.Model, weights, means, covariances) -> dict[str, np.
         )
     K, d = mu.shape
     n_components = len(model.coords["component"])
-    if K != n_components:
+    if n_components != K:
         raise ValueError(f"weights has {K} components; the model has {n_components}")
     order = np.argsort(mu[:, 0], kind="stable")
     w, mu, cov = w[order], mu[order], cov[order]

@@ -164,7 +164,8 @@ def sample(
 def _run_backend(backend, name: str, model: pm.Model, settings: Settings):
     """``(idata, compile_time, compiled_now)`` from one backend run."""
     if backend.CACHED:
-        compiled, compile_time, fresh = cached(name, model, backend.compile)
+        rebind = getattr(backend, "rebind", None)
+        compiled, compile_time, fresh = cached(name, model, backend.compile, rebind)
         return backend.run(compiled, model, settings), compile_time, fresh
     start = time.perf_counter()
     idata = backend.run(backend.compile(model), model, settings)

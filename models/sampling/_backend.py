@@ -9,6 +9,10 @@ A backend is a module with three names:
     as compile time.
 ``compile(model) -> compiled``
     Everything that depends on the model's structure only, not on its data values.
+``rebind(compiled, model) -> compiled`` (optional, with ``CACHED``)
+    ``compiled``, made for another model of ``model``'s structure, made ready for
+    ``model`` (its starting point, say); ``run`` hands it the data. Without it, every
+    model object compiles.
 ``run(compiled, model, settings) -> xarray.DataTree``
     Draws with :class:`Settings`: groups ``posterior`` (with ``attrs["sampling_time"]`` in
     seconds), ``sample_stats`` (with ``diverging``), ``observed_data`` and ``constant_data``.

@@ -13,6 +13,7 @@ from pymc.backends.arviz import apply_function_over_dataset
 from pymc.model.transform.conditioning import remove_value_transforms
 
 from ._cache import cached
+from ._structure import shared_values
 
 __all__ = ["log_likelihood"]
 
@@ -36,11 +37,16 @@ def log_likelihood(model: pm.Model, idata: xr.DataTree) -> tuple[xr.Dataset, flo
     compiled : bool
         Whether this call compiled.
     """
-    (plain, fn), compile_time, compiled = cached("log_likelihood", model, _compile)
-    # The function belongs to a copy of the model with its own data containers: give them
-    # the model's current data (set_data may have changed it).
-    for var in model.data_vars:
-        plain[var.name].set_value(var.get_value())
+    fn, compile_time, compiled = cached(
+        "log_likelihood", model, _compile, rebind=lambda twin, _model: twin
+    )
+    # The function belongs to a copy of the model (or of a model of the same structure)
+    # with its own shared variables: give them this model's current values (set_data may
+    # have changed the data; a twin has other data and hyperparameters).
+    values = shared_values(model)
+    for var in fn.f.get_shared():
+        if var.name in values:
+            var.set_value(values[var.name])
     free = [rv.name for rv in model.free_RVs]
     # The compiled function trusts its inputs after the first call: give it its own dtypes.
     posterior = idata.posterior.to_dataset()[free].astype(
@@ -67,4 +73,4 @@ def _compile(model: pm.Model):
         outs=plain.logp(vars=list(plain.observed_RVs), sum=False),
         on_unused_input="ignore",
     )
-    return plain, fn
+    return fn

@@ -1,7 +1,9 @@
-"""nutpie's NUTS (Numba backend): compiled once per model, refitted with new data for free.
+"""nutpie's NUTS (Numba backend): compiled once per model structure, refitted for free.
 
 After :func:`models.set_data` the cached sampler only receives the new data (nutpie's
-``with_data``, no compilation).
+``with_data``, no compilation); a new model of a structure compiled before (other data,
+other hyperparameters) gets that sampler with its own values and starting point
+(:func:`rebind`).
 """
 
 from __future__ import annotations
@@ -13,11 +15,14 @@ import numpy as np
 import nutpie
 import pymc as pm
 import xarray as xr
+from nutpie.compile_pymc import _rv_dict_to_flat_array_wrapper, _wrap_with_lock
 from pymc.backends.arviz import patch_nutpie_idata
+from pymc.initial_point import make_initial_point_fn
 
 from ._backend import Settings
+from ._structure import shared_values
 
-__all__ = ["CACHED", "compile", "run"]
+__all__ = ["CACHED", "compile", "rebind", "run"]
 
 CACHED = True
 
@@ -25,6 +30,26 @@ CACHED = True
 def compile(model: pm.Model):
     """nutpie's compiled model (logp and gradient through Numba)."""
     return nutpie.compile_pymc_model(model)
+
+
+def rebind(compiled, model: pm.Model):
+    """``compiled`` (from a model of ``model``'s structure) starting where ``model`` starts.
+
+    The data and hyperparameters go in at every :func:`run`; what remains is the initial
+    point, built as :func:`nutpie.compile_pymc_model` builds it (the support point of every
+    free variable, jittered).
+    """
+    names = [model.rvs_to_values[rv].name for rv in model.free_RVs]
+    pymc_start = make_initial_point_fn(
+        model=model,
+        default_strategy="support_point",
+        jitter_rvs=set(model.free_RVs),
+        return_transformed=True,
+    )
+    start = _rv_dict_to_flat_array_wrapper(
+        _wrap_with_lock(pymc_start), names=names, shapes=[compiled._shapes[n] for n in names]
+    )
+    return dataclasses.replace(compiled, initial_point_func=start)
 
 
 def run(compiled, model: pm.Model, settings: Settings) -> xr.DataTree:
@@ -70,5 +95,7 @@ def _sample_from(compiled, starts, seed, options) -> xr.DataTree:
 
 
 def _current_data(model, compiled) -> dict[str, np.ndarray]:
+    """``model``'s data, hyperparameters and lengths, for the shared variables ``compiled``
+    holds (it may have been compiled from another model of the same structure)."""
     known = {var.name for var in compiled.shared_var_keys}
-    return {v.name: v.get_value() for v in model.data_vars if v.name in known}
+    return {name: v for name, v in shared_values(model).items() if name in known}
