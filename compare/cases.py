@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .conjugate import conjugate_model, describe, pilot_prior
+from .conjugate import PILOT_SEED, conjugate_model, describe, pilot_prior
 from .generate import mixture_sample, normal, standard_normal
 from .settings import DEFAULT_MIXTURE_PRIOR
 
@@ -207,6 +207,20 @@ class Case:
             raise ValueError(
                 f"chains_start must be one of {', '.join(CHAINS_STARTS)}; got {self.chains_start!r}"
             )
+
+    def structure(self) -> str:
+        """What its PyMC model's compiled code depends on, as a label.
+
+        Mixtures: the prior family, covariance model, K and the data's dimension, e.g.
+        ``"mixture/conjugate/full/K2/D2"``: the models of two cases with one label differ
+        only in data and hyperparameters, so one compiled sampler serves both (in one
+        process, see :func:`models.sample`). Other kinds: ``"<kind>/<name>"``.
+        """
+        if self.kind != "mixture":
+            return f"{self.kind}/{self.name}"
+        d = self.generate(PILOT_SEED, "numpy").X.shape[1]
+        prior = self.prior or "weak"  # a real-data case has the models' weak defaults
+        return f"mixture/{prior}/{self.covariance_type}/K{self.n_components}/D{d}"
 
     def model_key(self, data: Dataset, any_size: bool = False) -> tuple:
         """What identifies a compiled model that can be reused (with ``set_data``) for ``data``.

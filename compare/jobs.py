@@ -32,6 +32,7 @@ __all__ = [
     "restore_cached",
     "run_case_job",
     "run_study_job",
+    "study_group",
     "study_key",
     "study_label",
 ]
@@ -64,12 +65,21 @@ class JobOutcome:
 
 
 def case_group(name: str) -> str:
-    """The :class:`compare.parallel.Job` group of a case: cases that can share one compiled
-    model (same ``model_group``, priors fixed by the case) run in one worker."""
-    case = get_case(name)
-    if case.data_independent_priors and case.model_group:
-        return f"model:{case.model_group}"
-    return f"case:{case.name}"
+    """The :class:`compare.parallel.Job` group of a case: cases whose models have one
+    structure (:meth:`compare.cases.Case.structure`) run in one worker, one after another,
+    where one compiled sampler serves them all."""
+    return f"models:{get_case(name).structure()}"
+
+
+def study_group(name: str) -> str | None:
+    """The group of a study: that of the case whose models it refits
+    (:data:`compare.studies.FITS_CASE`), else None (a group of its own)."""
+    from .studies import FITS_CASE, STUDIES
+
+    if name not in STUDIES:
+        raise ValueError(f"unknown study {name!r}; valid studies: {', '.join(STUDIES)}")
+    case = FITS_CASE.get(name)
+    return None if case is None else case_group(case)
 
 
 def _check_case_settings(settings: dict) -> dict:

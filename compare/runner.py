@@ -39,6 +39,7 @@ from .jobs import (
     restore_cached,
     run_case_job,
     run_study_job,
+    study_group,
     study_label,
 )
 from .parallel import Job, default_workers, run_jobs
@@ -84,8 +85,9 @@ class Task:
 
     @property
     def group(self) -> str | None:
-        """Its :class:`compare.parallel.Job` group: cases sharing a compiled model share one."""
-        return case_group(self.name) if self.kind == "case" else None
+        """Its :class:`compare.parallel.Job` group: jobs refitting one model structure share
+        one (:func:`compare.jobs.case_group`, :func:`compare.jobs.study_group`)."""
+        return case_group(self.name) if self.kind == "case" else study_group(self.name)
 
     def job(self, staging: str, cache_dir: str | None, read_cache: bool) -> Job:
         """The :class:`compare.parallel.Job` that fits it into ``staging`` and caches it."""

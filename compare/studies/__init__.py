@@ -12,6 +12,7 @@ from ..settings import EM_PCT, HDI_PCT
 from ._base import LEVELS, StudyConfig, StudyResult, Table, child_seeds
 
 __all__ = [
+    "FITS_CASE",
     "LEVELS",
     "QUESTIONS",
     "STUDIES",
@@ -36,6 +37,15 @@ STUDIES = {
 }
 
 
+#: study -> the case whose model structure it refits (:meth:`compare.cases.Case.structure`):
+#: a report runs it in that case's worker, where the compiled sampler is already there.
+FITS_CASE = {
+    "sample-size": "lecture-1d",
+    "coverage": "lecture-1d",
+    "ladder": "lecture-1d",
+    "init-sensitivity": "lecture-2d",
+}
+
 # name -> the one-sentence question the study answers (at the top of its page; also what
 # `python -m compare list` prints without importing the study).
 QUESTIONS = {
@@ -53,8 +63,8 @@ QUESTIONS = {
     ),
     "choose-k": (
         "Which number of components do EM's BIC and AIC and the posterior's LOO ELPD choose "
-        "on the lecture's 1-D and 2-D data, and what happens to the posterior when K is too "
-        "large?"
+        "on the lecture's data (1-D; also 2-D at the full level), and what happens to the "
+        "posterior when K is too large?"
     ),
     "k-selection": (
         "On data with a known number of components (1 to 4, well separated or overlapping), "

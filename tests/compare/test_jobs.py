@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from compare.jobs import case_group, restore_cached, run_case_job, run_study_job
+from compare.jobs import case_group, restore_cached, run_case_job, run_study_job, study_group
 from compare.parallel import Job, run_jobs
 from compare.progress import Progress
 from compare.resultcache import ResultCache
@@ -73,16 +73,20 @@ def test_bad_job_arguments():
         restore_cached("figure", "x", {}, "/nonexistent")
 
 
-def test_cases_that_share_a_compiled_model_share_a_group():
-    # Under the conjugate default each mixture case has its own hyperparameters, so its own
-    # model; cases share a group exactly when they share a model group.
+def test_jobs_that_refit_one_model_structure_share_a_group():
     from compare.cases import CASES
 
-    for name, case in CASES.items():
-        if case.data_independent_priors and case.model_group:
-            assert case_group(name) == f"model:{case.model_group}"
-    assert case_group("lecture-1d") != case_group("three-1d")
-    assert case_group("regression") == "case:regression"  # priors made for its data
+    groups = {name: case_group(name) for name in CASES}
+    assert groups["lecture-1d"] == groups["lecture-1d-close"] == groups["worked-example"]
+    assert groups["lecture-1d"] == "models:mixture/conjugate/full/K2/D1"
+    assert groups["lecture-1d"] != groups["three-1d"]  # K=3
+    assert groups["lecture-2d"] != groups["faithful-k2"]  # the conjugate prior against LKJ
+    assert groups["regression"] == "models:linear/regression"
+    assert study_group("coverage") == study_group("ladder") == groups["lecture-1d"]
+    assert study_group("init-sensitivity") == groups["lecture-2d"]
+    assert study_group("step-order") is None
+    with pytest.raises(ValueError, match="unknown study 'nope'"):
+        study_group("nope")
 
 
 @pytest.mark.slow

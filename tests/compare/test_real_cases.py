@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from compare import cases as cases_module
-from compare.cases import CASES, DEFAULT_CASES
+from compare.cases import CASES, DEFAULT_CASES, get_case
 from compare.data import load_faithful, load_iris
 from compare.data.references import FAITHFUL_MCLUST_BIC
 from compare.engine.comparison import run
+from compare.kinds import get_kind
 
 REAL = ("faithful-k3-tied", "faithful-k2", "iris-k3", "iris-k2")
 TINY = dict(seed=0, draws=60, tune=60, chains=2, quick=True)
@@ -82,10 +85,23 @@ def test_iris_k3_scores_the_species(monkeypatch):
     classes = result.sections["real_fit"]["classes"]
     assert classes["n_classes"] == 3
     assert classes["ari_em"] == pytest.approx(0.9038742, abs=1e-6)  # 5 of 150 flowers off
-    assert 0.0 <= classes["ari_posterior"] <= 1.0
     assert result.sections["real_fit"]["reference"] is None  # mclust's faithful only
+    # The chains start at EM's three clusters and stay there: from the default start they
+    # settle where versicolor and virginica share a component and one weight is under 1 %.
+    assert result.case.chains_start == "em"
+    assert any("start at EM's solution" in note for note in result.notes)
+    per_chain = result.bayes.idata.posterior["w"].mean("draw").values  # (chain, K)
+    assert per_chain.min() > 0.25
+    assert classes["ari_posterior"] > 0.85
 
 
 def test_real_mixture_case_refuses_an_unknown_covariance_type():
     with pytest.raises(ValueError, match="covariance_type must be one of full, tied"):
         cases_module.real_mixture_case("x", "x", load_faithful, 2, "banana")
+
+
+def test_chains_start_accepts_default_or_em_and_only_mixtures_start_at_em():
+    with pytest.raises(ValueError, match="chains_start must be one of default, em; got 'x'"):
+        dataclasses.replace(get_case("iris-k3"), chains_start="x")
+    with pytest.raises(ValueError, match="not available for linear cases"):
+        get_kind("linear").em_start(None, None)

@@ -224,12 +224,12 @@ def test_long_groups_start_first_and_lines_keep_the_list_order():
     names = ["lecture-1d", "lecture-1d-close", "lecture-2d", "regression"]
     tasks = [*case_tasks(names, CASE_SETTINGS), *study_tasks(["choose-k", "step-order"], TINY)]
     everything = list(range(len(tasks)))
-    # A cold run: studies (many fits each) first, then the cases in list order. (Under the
-    # conjugate default each mixture case has its own hyperparameters, so its own group.)
+    # A cold run: studies (many fits each) first, then the cases in list order (lecture-1d
+    # and lecture-1d-close, one model structure, are one group).
     assert _schedule(everything, tasks, [None] * 6) == [4, 5, 0, 1, 2, 3]
-    # Known times: the longest group first.
+    # Known times: the longest group first; the two lecture-1d cases count together (55).
     times = [30.0, 25.0, 50.0, 10.0, 140.0, 5.0]
-    assert _schedule(everything, tasks, times) == [4, 2, 0, 1, 3, 5]
+    assert _schedule(everything, tasks, times) == [4, 0, 1, 2, 3, 5]
     # An unknown study counts as the longest known job, an unknown case as the mean.
     # Here the mean is 30 and the longest 50: step-order (50) before regression (30).
     partly = [None, 10.0, 50.0, None, None, None]
