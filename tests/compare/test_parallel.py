@@ -117,13 +117,20 @@ def test_bad_arguments():
 def test_ctrl_c_stops_the_workers_cleanly(tmp_path):
     script = textwrap.dedent(
         f"""
-        import os, sys, time
+        import faulthandler, os, sys, time
         sys.path.insert(0, {str(ROOT)!r})
         from compare.parallel import Job, run_jobs
         from tests.compare.test_parallel import sleepy
 
+        starts = []
+
         def started(kind, index, payload):
             if kind == "start":
+                starts.append(index)
+                if len(starts) == 2:
+                    # If stopping hangs, every thread's traceback goes to stderr (for the
+                    # failure message) 30 s after the Ctrl-C that follows this line.
+                    faulthandler.dump_traceback_later(30, exit=True)
                 print("started", flush=True)
         try:
             run_jobs([Job("a", sleepy, ("a", 60.0)), Job("b", sleepy, ("b", 60.0))],
@@ -156,7 +163,12 @@ def test_ctrl_c_stops_the_workers_cleanly(tmp_path):
     assert [proc.stdout.readline().strip() for _ in range(2)] == ["started", "started"]
     t0 = time.perf_counter()
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=30)
+    try:
+        out, err = proc.communicate(timeout=40)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        pytest.fail(f"Ctrl-C did not stop the run within 40 s; stdout {out!r}; stderr:\n{err}")
     assert proc.returncode == 0, err
     # No worker left behind, and well before the 60 s jobs would have ended.
     assert out.split()[-2:] == ["interrupted", "0"]
