@@ -69,7 +69,9 @@ def sample(
     chains : int
         Number of chains; at least 2 are needed for R-hat.
     sampler : {"nutpie", "pymc"}, default "nutpie"
-        ``"nutpie"`` reuses a cached compiled sampler; ``"pymc"`` compiles on every call.
+        ``"nutpie"`` reuses a cached compiled sampler (that of this model, or of any model
+        of the same structure compiled earlier in the process, with this model's data and
+        hyperparameters); ``"pymc"`` compiles on every call.
         Any name in :data:`SAMPLERS`.
     random_seed : int, numpy.random.Generator or None
         The same int gives identical draws, whatever the state of the PyTensor cache. ``None``

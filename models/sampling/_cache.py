@@ -40,7 +40,8 @@ def compile_counts() -> dict[str, int]:
 
     Keys are sampler names (``"nutpie"``: compiled samplers; ``"pymc"``: PyMC NUTS runs, one
     per call since PyMC compiles inside every run) and ``"log_likelihood"``. A refit after
-    :func:`models.set_data` adds nothing with nutpie.
+    :func:`models.set_data`, or a new model of a structure compiled before, adds nothing
+    with nutpie.
     """
     return dict(_COMPILES)
 
