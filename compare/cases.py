@@ -801,9 +801,9 @@ def _faithful(n_components: int, covariance_type: str, mclust: str) -> Case:
 
 
 _IRIS_COLUMNS = ("petal_length", "petal_width", "sepal_length", "sepal_width")
-# Measured at K=3 (4 chains x 1000): from the default start every chain settled where
-# versicolor and virginica share a component and the third holds a few points (R-hat 2.66,
-# 179 s of sampling); from EM's solution sampling takes 10-20 s, and in the report's run
+# Measured at K=3 (4 chains x 1000, seed 0): from the default start every chain settled
+# where versicolor and virginica share a component and the third holds a few points (R-hat
+# 2.66, 179 s of sampling); from EM's solution sampling takes 10-20 s, and in one such run
 # one chain of four crossed over to that mode (R-hat 1.44). Hence iris-k3 starts at EM.
 _IRIS_K3_MODES = (
     "The chains start at EM's solution. This posterior has more than one mode: besides EM's "

@@ -87,8 +87,9 @@ def sample(
         ``{"mu": [40.0, 80.0]}``; variables left out start at the model's default initial
         point. The chains start exactly there, without the usual jitter, so that dispersed
         starts stay as dispersed as given. Ordered means must be given in order. With
-        nutpie the chains then run one after another, each from its own start (nutpie
-        draws every chain's start from one function), so ``cores`` is not used; with PyMC
+        nutpie, different starts make the chains run one after another, each from its own
+        start (nutpie draws every chain's start from one function), so ``cores`` is not
+        used; one start given for every chain is one run with parallel chains. With PyMC
         they go to ``pm.sample(initvals=..., init="adapt_diag")``. Neither recompiles.
 
     Returns

@@ -61,12 +61,18 @@ def run(compiled, model: pm.Model, settings: Settings) -> xr.DataTree:
     options |= dict(draws=settings.draws, tune=settings.tune, save_warmup=False)
     options["progress_bar"] = settings.progressbar
     start = time.perf_counter()
-    if settings.starts is None:
+    starts = settings.starts
+    if starts is not None and all(np.array_equal(s, starts[0]) for s in starts):
+        # One start for every chain: one run, its chains in parallel, all asking for it.
+        point = starts[0]
+        compiled = dataclasses.replace(compiled, initial_point_func=lambda _seed: point.copy())
+        starts = None
+    if starts is None:
         idata = nutpie.sample(
             compiled, chains=settings.chains, cores=settings.cores, seed=settings.seed, **options
         )
     else:
-        idata = _sample_from(compiled, settings.starts, settings.seed, options)
+        idata = _sample_from(compiled, starts, settings.seed, options)
     # Adds observed_data / constant_data and the posterior's sampling_time, as pm.sample does.
     patch_nutpie_idata(idata, model, sampling_time=time.perf_counter() - start)
     return idata

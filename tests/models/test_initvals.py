@@ -43,10 +43,14 @@ def test_given_starts_reuse_the_compiled_sampler_and_are_reproducible(two_modes)
     again = models.sample(two_modes, chains=2, initvals=starts, **RUN)
     assert models.compile_counts() == before
     np.testing.assert_array_equal(first.posterior["z"].values, again.posterior["z"].values)
-    # Chains have their own random streams, not copies of one.
+    # Chains have their own random streams, not copies of one; one start for every chain
+    # is one run (parallel chains), every chain from that start.
     other = models.sample(two_modes, chains=2, initvals=[{"z": 20.0}, {"z": 20.0}], **RUN)
     z = other.posterior["z"].values
     assert not np.array_equal(z[0], z[1])
+    np.testing.assert_allclose(z.mean(axis=1), [20.0, 20.0], atol=0.5)
+    same = models.sample(two_modes, chains=2, initvals=[{"z": 20.0}, {"z": 20.0}], **RUN)
+    np.testing.assert_array_equal(z, same.posterior["z"].values)
 
 
 def test_bad_initvals_are_refused(two_modes, lecture_1d):
