@@ -117,7 +117,12 @@ def test_bad_arguments():
 def test_ctrl_c_stops_the_workers_cleanly(tmp_path):
     script = textwrap.dedent(
         f"""
-        import faulthandler, os, sys, time
+        import faulthandler, os, signal, sys, time
+        # Ctrl-C as a terminal delivers it: the test runner's process (a pytest-xdist worker,
+        # say) may have left SIGINT ignored or blocked, and a child inherits both. Seen in
+        # cold `make test` runs: 30 s after the signal the run was still polling its queue.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT])
         sys.path.insert(0, {str(ROOT)!r})
         from compare.parallel import Job, run_jobs
         from tests.compare.test_parallel import sleepy
@@ -158,6 +163,7 @@ def test_ctrl_c_stops_the_workers_cleanly(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
         cwd=tmp_path,
+        start_new_session=True,  # its own process group: a failure can end its workers too
     )
     # Both jobs running (under a loaded machine the second worker can take seconds to start).
     assert [proc.stdout.readline().strip() for _ in range(2)] == ["started", "started"]
@@ -166,7 +172,8 @@ def test_ctrl_c_stops_the_workers_cleanly(tmp_path):
     try:
         out, err = proc.communicate(timeout=40)
     except subprocess.TimeoutExpired:
-        proc.kill()
+        # The workers hold the pipes open: end the whole group, or reading them never ends.
+        os.killpg(proc.pid, signal.SIGKILL)
         out, err = proc.communicate()
         pytest.fail(f"Ctrl-C did not stop the run within 40 s; stdout {out!r}; stderr:\n{err}")
     assert proc.returncode == 0, err
