@@ -12,6 +12,7 @@ import numpy as np
 import pymc as pm
 
 from ._validation import as_float_array
+from .data import data_names
 
 __all__ = ["mixture_start"]
 
@@ -62,7 +63,7 @@ def mixture_start(model: pm.Model, weights, means, covariances) -> dict[str, np.
     except np.linalg.LinAlgError:
         raise ValueError("covariances must be positive definite") from None
     variances = np.diagonal(cov, axis1=1, axis2=2)  # (K, D)
-    one_d = "x" in {v.name for v in model.data_vars}
+    one_d = "x" in data_names(model)  # normal_mixture's data; mv_normal_mixture's is "X"
     rows, cols = np.tril_indices(d)
     values = {
         "w": w,

@@ -64,9 +64,7 @@ def run(compiled, model: pm.Model, settings: Settings) -> xr.DataTree:
     starts = settings.starts
     if starts is not None and all(np.array_equal(s, starts[0]) for s in starts):
         # One start for every chain: one run, its chains in parallel, all asking for it.
-        point = starts[0]
-        compiled = dataclasses.replace(compiled, initial_point_func=lambda _seed: point.copy())
-        starts = None
+        compiled, starts = _starting_at(compiled, starts[0]), None
     if starts is None:
         idata = nutpie.sample(
             compiled, chains=settings.chains, cores=settings.cores, seed=settings.seed, **options
@@ -88,8 +86,11 @@ def _sample_from(compiled, starts, seed, options) -> xr.DataTree:
     seeds = [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(seed).spawn(len(starts))]
     runs = []
     for point, chain_seed in zip(starts, seeds, strict=True):
-        fixed = dataclasses.replace(compiled, initial_point_func=lambda _seed, p=point: p.copy())
-        runs.append(nutpie.sample(fixed, chains=1, cores=1, seed=chain_seed, **options))
+        runs.append(
+            nutpie.sample(
+                _starting_at(compiled, point), chains=1, cores=1, seed=chain_seed, **options
+            )
+        )
     chains = np.arange(len(starts))
     groups = {
         name: xr.concat([run[name].to_dataset() for run in runs], dim="chain").assign_coords(
@@ -98,6 +99,11 @@ def _sample_from(compiled, starts, seed, options) -> xr.DataTree:
         for name in runs[0].children
     }
     return xr.DataTree.from_dict(groups)
+
+
+def _starting_at(compiled, point: np.ndarray):
+    """``compiled`` with every chain starting exactly at ``point`` (a flat vector)."""
+    return dataclasses.replace(compiled, initial_point_func=lambda _seed: point.copy())
 
 
 def _current_data(model, compiled) -> dict[str, np.ndarray]:
